@@ -1,0 +1,1 @@
+"""The rules of the four application systems: pure, no I/O, no framework."""

@@ -1,0 +1,72 @@
+"""What the use cases need from the outside world, as Protocols.
+
+bot/db implements the repositories and the unit of work over SQLAlchemy; tests/fakes.py implements
+them in memory. A use case enters the unit of work (``async with uow:``), works, and commits;
+leaving it without a commit rolls back. The same unit-of-work object may be entered again later
+(one per update, several use cases).
+"""
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from domain.model import Account, ChatUser, SmsChallenge
+
+
+class ChatUserRepository(Protocol):
+    async def get(self, user_id: int) -> ChatUser | None: ...
+
+    async def find(self, channel: str, external_id: str) -> ChatUser | None: ...
+
+    async def add(self, user: ChatUser) -> ChatUser:
+        """Store a new user and return it with its id set."""
+        ...
+
+
+class AccountRepository(Protocol):
+    async def get(self, account_id: int) -> Account | None: ...
+
+    async def by_id_number(self, programme: str, id_number: str) -> Account | None: ...
+
+    async def by_username(self, programme: str, username: str) -> Account | None:
+        """Usernames compare case-insensitively."""
+        ...
+
+    async def of_user(self, user_id: int, programme: str) -> Account | None: ...
+
+    async def add(self, account: Account) -> Account:
+        """Store a new account and return it with its id set."""
+        ...
+
+
+class SmsChallengeRepository(Protocol):
+    async def latest(self, user_id: int, purpose: str) -> SmsChallenge | None: ...
+
+    async def add(self, challenge: SmsChallenge) -> SmsChallenge: ...
+
+
+class UnitOfWork(Protocol):
+    users: ChatUserRepository
+    accounts: AccountRepository
+    sms_challenges: SmsChallengeRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None:
+        """Make every change since entering durable. Changes to loaded entities are tracked."""
+        ...
+
+    async def rollback(self) -> None: ...
+
+
+class SmsSender(Protocol):
+    """Texts a verification code. Real providers in China send pre-approved templates with
+    parameters, so the port takes the code, not a free text."""
+
+    async def send_code(self, mobile: str, code: str, purpose: str) -> None: ...
