@@ -5,6 +5,6 @@ extracts them, and the presentation layer translates them in the applicant's loc
 """
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Mark ``message`` for extraction; return it unchanged."""
     return message

@@ -1,0 +1,120 @@
+"""Composition root: settings, database, Bot, Dispatcher, middlewares, routers."""
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, ErrorEvent
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import dialogs
+from bot.config import LOCALES_DIR, Settings
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.fsm_storage import SqlStorage
+from bot.db.migrate import upgrade_to_head
+from bot.db.tables import start_mappers
+from bot.middlewares import LocaleMiddleware, UnitOfWorkMiddleware
+from bot.telegram_retry import RetryMiddleware
+from domain.clock import Clock
+from domain.ports import SmsSender
+from domain.text import N_
+
+logger = logging.getLogger(__name__)
+SANDBOX_TOKEN = "123456789:sandbox-token-not-a-secret"
+
+
+@dataclass
+class App:
+    bot: Bot
+    dispatcher: Dispatcher
+    engine: AsyncEngine
+    i18n: I18n
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+        await self.engine.dispose()
+
+
+def build_i18n() -> I18n:
+    return I18n(path=LOCALES_DIR, default_locale="zh_Hans", domain="messages")
+
+
+async def build_app(
+    settings: Settings,
+    *,
+    clock: Clock,
+    sms_sender: SmsSender,
+    api_base_url: str | None = None,
+    events_isolation: BaseEventIsolation | None = None,
+) -> App:
+    """Migrate the database, then wire one Bot and one Dispatcher with fresh routers."""
+    await upgrade_to_head(settings.database_url)
+    start_mappers()
+    engine = create_engine(settings.database_url)
+    session_factory = create_session_factory(engine)
+
+    base_url = api_base_url or settings.telegram_api_url
+    session = AiohttpSession(api=TelegramAPIServer.from_base(base_url)) if base_url else AiohttpSession()
+    session.middleware(RetryMiddleware())
+    token = settings.bot_token.get_secret_value() if settings.bot_token else SANDBOX_TOKEN
+    bot = Bot(token, session=session)
+
+    i18n = build_i18n()
+    dispatcher = Dispatcher(
+        storage=SqlStorage(session_factory),
+        events_isolation=events_isolation or SimpleEventIsolation(),
+        clock=clock,
+        sms_sender=sms_sender,
+        i18n=i18n,
+    )
+    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(session_factory, clock))
+    LocaleMiddleware(i18n).setup(dispatcher)
+    dispatcher.include_routers(*dialogs.get_routers())
+    dispatcher.errors.register(_on_error)
+    dispatcher.startup.register(_set_commands)
+    return App(bot, dispatcher, engine, i18n)
+
+
+async def _on_error(event: ErrorEvent, bot: Bot) -> bool:
+    """Log without the update's content (it may hold personal data) and tell the applicant."""
+    update = event.update
+    logger.error(
+        "update %s failed: %s", update.update_id, type(event.exception).__name__, exc_info=event.exception
+    )
+    chat = update.message.chat if update.message else None
+    if chat is None and update.callback_query and update.callback_query.message:
+        chat = update.callback_query.message.chat
+    if chat is not None and chat.type == "private":
+        try:
+            await bot.send_message(
+                chat.id,
+                _("Sorry, something went wrong on my side. What you entered is kept: please try again."),
+            )
+        except Exception:  # the error handler must not fail in turn
+            logger.warning("could not tell chat about the failure")
+    return True
+
+
+COMMAND_DESCRIPTIONS = {
+    "start": N_("Begin, or continue where you stopped"),
+    "status": N_("What is done and what comes next"),
+    "help": N_("How this works"),
+    "cancel": N_("Pause the current form"),
+    "language": N_("Language: 简体中文 / 繁體中文 / English"),
+}
+
+
+async def _set_commands(bot: Bot, i18n: I18n) -> None:
+    # Telegram's language_code has no script, so zh_Hant clients see the default (zh_Hans) menu.
+    for locale, language_code in (("zh_Hans", None), ("en", "en")):
+        commands = [
+            BotCommand(command=name, description=i18n.gettext(text, locale=locale))
+            for name, text in COMMAND_DESCRIPTIONS.items()
+        ]
+        await bot.set_my_commands(commands, language_code=language_code)

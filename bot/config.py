@@ -1,0 +1,79 @@
+"""Settings from the environment and an optional .env file.
+
+A missing or malformed setting stops start-up with one clear line (see ``load_settings``), never a
+traceback: the operator reading it is not necessarily a Python developer.
+"""
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOCALES_DIR = PROJECT_ROOT / "locales"
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'baoming.sqlite3'}"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = Field(default=None, description="Telegram bot token; empty = sandbox")
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, description="SQLAlchemy async URL")
+    log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
+    staff_chat_id: int | None = Field(default=None, description="Telegram id of the help-line staff group")
+    telegram_api_url: str | None = Field(
+        default=None, description="Base URL of a self-hosted Bot API server (default: api.telegram.org)"
+    )
+    sms_sender: str = Field(
+        default="sandbox",
+        description="sandbox (codes kept in the sandbox inbox) or module:Class of a provider",
+    )
+    sandbox_host: str = Field(default="127.0.0.1", description="Where the sandbox emulator listens")
+    sandbox_port: int = Field(default=0, ge=0, le=65535, description="Emulator port; 0 = any free port")
+    sandbox_clock: str | None = Field(
+        default=None, description="Sandbox start time, e.g. 2027-04-16T09:00 (Beijing time)"
+    )
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _empty_token_means_sandbox(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            bot_id, _, secret = value.get_secret_value().partition(":")
+            if not bot_id.isdigit() or len(secret) < 10:
+                raise ValueError("expected the form 123456789:AAE... given by @BotFather")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("expected sqlite+aiosqlite:///PATH or postgresql+asyncpg://...")
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning a validation error into one ConfigError line per the first bad field."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = ".".join(str(part) for part in first["loc"]).upper() or "settings"
+        reason = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"configuration error: {name}: {reason}") from None

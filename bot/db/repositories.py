@@ -1,0 +1,83 @@
+"""The repositories of domain/ports.py over one SQLAlchemy AsyncSession (owned by the unit of work).
+
+Queries filter on the Core columns of bot/db/tables.py: the mapped attributes of the domain
+dataclasses are plain types to the type checker.
+"""
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.tables import accounts, chat_users, sms_challenges
+from domain.model import Account, ChatUser, SmsChallenge
+
+
+class SqlChatUserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int) -> ChatUser | None:
+        return await self._session.get(ChatUser, user_id)
+
+    async def find(self, channel: str, external_id: str) -> ChatUser | None:
+        query = select(ChatUser).where(
+            chat_users.c.channel == channel, chat_users.c.external_id == external_id
+        )
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def add(self, user: ChatUser) -> ChatUser:
+        self._session.add(user)
+        await self._session.flush()  # assigns the id; a duplicate raises IntegrityError here
+        return user
+
+
+class SqlAccountRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, account_id: int) -> Account | None:
+        return await self._session.get(Account, account_id)
+
+    async def by_id_number(self, programme: str, id_number: str) -> Account | None:
+        query = select(Account).where(accounts.c.programme == programme, accounts.c.id_number == id_number)
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def by_username(self, programme: str, username: str) -> Account | None:
+        # The database lowers both sides, so this agrees with the unique constraint it relies on.
+        query = select(Account).where(
+            accounts.c.programme == programme, accounts.c.username_canonical == func.lower(username)
+        )
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def of_user(self, user_id: int, programme: str) -> Account | None:
+        # Nothing forbids a chat user two accounts in one programme; the newest one is theirs now.
+        query = (
+            select(Account)
+            .where(accounts.c.user_id == user_id, accounts.c.programme == programme)
+            .order_by(accounts.c.id.desc())
+            .limit(1)
+        )
+        return (await self._session.scalars(query)).first()
+
+    async def add(self, account: Account) -> Account:
+        self._session.add(account)
+        await self._session.flush()
+        return account
+
+
+class SqlSmsChallengeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def latest(self, user_id: int, purpose: str) -> SmsChallenge | None:
+        query = (
+            select(SmsChallenge)
+            .where(sms_challenges.c.user_id == user_id, sms_challenges.c.purpose == purpose)
+            .order_by(sms_challenges.c.sent_at.desc(), sms_challenges.c.id.desc())
+            .limit(1)
+        )
+        return (await self._session.scalars(query)).first()
+
+    async def add(self, challenge: SmsChallenge) -> SmsChallenge:
+        self._session.add(challenge)
+        await self._session.flush()
+        return challenge

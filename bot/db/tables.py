@@ -1,0 +1,141 @@
+"""The schema as SQLAlchemy Core tables, and the imperative mapping of the domain entities onto them.
+
+The domain dataclasses stay free of SQLAlchemy (cosmicpython's "classical mapping"): ``start_mappers``
+instruments them at start-up. The Alembic revisions must produce exactly this schema; a test compares
+a migrated database with ``metadata``.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Computed,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    inspect,
+    text,
+)
+from sqlalchemy.orm import registry
+
+from domain.model import Account, ChatUser, SmsChallenge
+
+# Named constraints, so that later migrations can drop or alter them by name on every backend.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware datetime, stored in UTC and read back aware in UTC.
+
+    SQLite has no time zone type and SQLAlchemy drops tzinfo there, so the value is stored as naive
+    UTC (which also keeps ORDER BY and comparisons right). PostgreSQL stores TIMESTAMPTZ. A naive
+    datetime is refused: the domain compares aware datetimes only.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} given; the domain uses aware datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+chat_users = Table(
+    "chat_users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("external_id", String(64), nullable=False),
+    Column("locale", String(16), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("channel", "external_id"),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("programme", String(32), nullable=False),
+    Column("username", String(64), nullable=False),
+    # Kept in sync by the database itself (a stored generated column, SQLite >= 3.31 and
+    # PostgreSQL >= 12): usernames are unique regardless of case, and an expression index on
+    # lower(username) is not reflected on SQLite, so Alembic could not check it.
+    Column("username_canonical", String(64), Computed("lower(username)", persisted=True), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("real_name", String(100), nullable=False),
+    Column("id_number", String(18), nullable=False),
+    Column("mobile", String(11), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("user_id", Integer, ForeignKey("chat_users.id", ondelete="SET NULL"), nullable=True),
+    # Seed 000: one account per ID number; a second registration must go to "forgot password".
+    UniqueConstraint("programme", "id_number"),
+    UniqueConstraint("programme", "username_canonical"),
+    Index(None, "user_id", "programme"),
+)
+
+sms_challenges = Table(
+    "sms_challenges",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("chat_users.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(16), nullable=False),
+    Column("mobile", String(11), nullable=False),
+    Column("code", String(16), nullable=False),
+    Column("sent_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("failed_attempts", Integer, nullable=False, server_default=text("0")),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("used_at", UtcDateTime, nullable=True),
+    Index(None, "user_id", "purpose", "sent_at"),
+)
+
+# aiogram FSM state and data per storage key (bot/db/fsm_storage.py): kept here, not in memory,
+# so a restart loses no conversation.
+fsm_states = Table(
+    "fsm_states",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("state", Text, nullable=True),
+    Column("data", JSON, nullable=False, server_default=text("'{}'")),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+mapper_registry = registry(metadata=metadata)
+
+
+def start_mappers() -> None:
+    """Map the domain entities onto the tables. Safe to call more than once."""
+    if inspect(ChatUser, raiseerr=False) is not None:
+        return
+    mapper_registry.map_imperatively(ChatUser, chat_users)
+    # The generated column is the database's business; the entity only knows ``username``.
+    mapper_registry.map_imperatively(Account, accounts, exclude_properties=["username_canonical"])
+    mapper_registry.map_imperatively(SmsChallenge, sms_challenges)

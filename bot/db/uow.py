@@ -1,0 +1,58 @@
+"""The unit of work of domain/ports.py over SQLAlchemy: one new session per ``async with``."""
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.repositories import SqlAccountRepository, SqlChatUserRepository, SqlSmsChallengeRepository
+from domain.ports import AccountRepository, ChatUserRepository, SmsChallengeRepository
+
+
+class SqlUnitOfWork:
+    """Enter it, use the repositories, commit. Leaving without a commit discards the changes.
+
+    The same object may be entered again after it was left (one per update, several use cases),
+    but not while it is entered: a nested ``async with`` would share, and then close, the session.
+    """
+
+    users: ChatUserRepository
+    accounts: AccountRepository
+    sms_challenges: SmsChallengeRepository
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already entered; it cannot be nested")
+        session = self._session_factory()
+        self._session = session
+        self.users = SqlChatUserRepository(session)
+        self.accounts = SqlAccountRepository(session)
+        self.sms_challenges = SqlSmsChallengeRepository(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            # close() rolls back what was not committed and detaches the entities without expiring
+            # them, so a use case may return what it read in a unit of work it did not commit.
+            await session.close()
+
+    async def commit(self) -> None:
+        await self._entered_session().commit()
+
+    async def rollback(self) -> None:
+        await self._entered_session().rollback()
+
+    def _entered_session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("enter the unit of work (async with uow:) first")
+        return self._session

@@ -1,0 +1,1251 @@
+"""Local Telegram Bot API emulator: the core (Bot API state and rules), without any transport.
+
+The real aiogram bot talks to it through a front: `http_api.py` serves it over HTTP the way
+api.telegram.org does; `people.py` lets tests and the terminal chat act as users. A browser web-chat
+gateway will be one more front, so nothing here knows about HTTP, and callback data is accepted only
+from buttons currently shown in the chat (`press`); anything else must go through the explicitly
+named `inject_raw_update`.
+
+Limits and error texts follow the Bot API (see AIOGRAM-NOTES.md §3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import math
+import mimetypes
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from PIL import Image
+
+if TYPE_CHECKING:
+    from bot.sandbox.people import Person
+
+JsonDict = dict[str, Any]
+
+BOT_FIRST_NAME = "报名助手 (sandbox)"
+BOT_USERNAME = "baoming_sandbox_bot"
+DEFAULT_TOKEN = "123456789:sandbox-token"
+_TOKEN_FORM = re.compile(r"^(\d+):(\S+)$")
+# A bot command as Telegram marks it: "/word" or "/word@botname" at a word start.
+_COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?!\S)")
+_BOT_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+# Every update type delivered when allowed_updates is unset or empty (Bot API: getUpdates).
+_DEFAULT_UPDATE_TYPES = frozenset(
+    {"message", "edited_message", "callback_query", "inline_query", "my_chat_member", "channel_post"}
+)
+_RATE_LIMITED_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
+# Telegram's own photo sizes: a 90 px thumbnail, 320 and 800 px, the image itself capped at 1280 px.
+_PHOTO_BOXES = (90, 320, 800)
+_PHOTO_MAX_SIDE = 1280
+_NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly the same "
+    "as a current content and reply markup of the message"
+)
+_QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Telegram's limits (AIOGRAM-NOTES.md §3); tests may loosen or tighten them."""
+
+    messages_per_second: float = 30.0
+    chat_messages_per_second: float = 1.0
+    chat_burst: int = 3
+    max_text_length: int = 4096
+    max_caption_length: int = 1024
+    max_callback_data_bytes: int = 64
+    max_callback_answer_length: int = 200
+    max_upload_bytes: int = 50 * 1024 * 1024
+    max_photo_upload_bytes: int = 10 * 1024 * 1024
+    max_download_bytes: int = 20 * 1024 * 1024
+
+
+class ApiError(Exception):
+    """A Bot API refusal; a front answers it with `status` and `body()`."""
+
+    def __init__(self, status: int, description: str, *, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.retry_after = retry_after
+
+    def body(self) -> JsonDict:
+        body: JsonDict = {"ok": False, "error_code": self.status, "description": self.description}
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+def _bad_request(detail: str) -> ApiError:
+    return ApiError(HTTPStatus.BAD_REQUEST, f"Bad Request: {detail}")
+
+
+class DroppedConnection(Exception):
+    """An injected fault: the front must close the connection without answering."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file part of a multipart request."""
+
+    file_name: str | None
+    data: bytes
+    mime_type: str | None = None
+
+
+@dataclass
+class User:
+    id: int
+    first_name: str
+    language_code: str | None = None
+    username: str | None = None
+
+    def to_json(self) -> JsonDict:
+        body: JsonDict = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        if self.username:
+            body["username"] = self.username
+        if self.language_code:
+            body["language_code"] = self.language_code
+        return body
+
+
+@dataclass
+class StoredFile:
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    data: bytes
+    chat_id: int | None
+    file_name: str | None = None
+    mime_type: str | None = None
+    width: int = 0
+    height: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def document_json(self) -> JsonDict:
+        body: JsonDict = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": self.size,
+        }
+        if self.file_name:
+            body["file_name"] = self.file_name
+        if self.mime_type:
+            body["mime_type"] = self.mime_type
+        return body
+
+    def photo_size_json(self) -> JsonDict:
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "width": self.width,
+            "height": self.height,
+            "file_size": self.size,
+        }
+
+
+@dataclass
+class StoredMessage:
+    """One message of a chat log, in its current state (edits overwrite, deletion only marks)."""
+
+    message_id: int
+    chat_id: int
+    sender_id: int | None  # None: the bot
+    date: int
+    revision: int
+    text: str | None = None
+    entities: list[JsonDict] = field(default_factory=list)
+    caption: str | None = None
+    caption_entities: list[JsonDict] = field(default_factory=list)
+    reply_markup: JsonDict | None = None  # inline keyboards only, as Telegram returns them
+    document: StoredFile | None = None
+    photo: list[StoredFile] = field(default_factory=list)
+    edit_date: int | None = None
+    deleted: bool = False
+
+    @property
+    def from_bot(self) -> bool:
+        return self.sender_id is None
+
+    @property
+    def edited(self) -> bool:
+        return self.edit_date is not None
+
+    def inline_buttons(self) -> list[list[JsonDict]]:
+        if self.reply_markup is None:
+            return []
+        rows: list[list[JsonDict]] = self.reply_markup.get("inline_keyboard", [])
+        return rows
+
+    def offers_callback(self, callback_data: str) -> bool:
+        return any(button.get("callback_data") == callback_data for row in self.inline_buttons() for button in row)
+
+
+@dataclass
+class Chat:
+    id: int
+    type: str
+    title: str | None = None
+    user: User | None = None  # the other party of a private chat
+    blocked: bool = False  # the user blocked the bot
+    messages: dict[int, StoredMessage] = field(default_factory=dict)
+    next_message_id: int = 1
+
+    def to_json(self) -> JsonDict:
+        body: JsonDict = {"id": self.id, "type": self.type}
+        if self.title:
+            body["title"] = self.title
+        if self.user is not None:
+            body["first_name"] = self.user.first_name
+            if self.user.username:
+                body["username"] = self.user.username
+        return body
+
+
+@dataclass(frozen=True)
+class CallbackAnswer:
+    callback_query_id: str
+    text: str | None
+    show_alert: bool
+    url: str | None
+
+
+@dataclass
+class _CallbackQuery:
+    id: str
+    chat_id: int
+    message_id: int
+    answered: bool = False
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One API call as the emulator saw it; `status` 0 means the connection was dropped."""
+
+    method: str
+    chat_id: int | None
+    at: float
+    status: int
+    description: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == HTTPStatus.OK
+
+    @property
+    def outcome(self) -> str:
+        if self.status == 0:
+            return "dropped"
+        return "ok" if self.ok else f"{self.status} {self.description}"
+
+
+@dataclass
+class _Fault:
+    method: str
+    status: int
+    remaining: int
+    drop: bool
+    retry_after: int | None
+    take_effect: bool
+
+    def matches(self, method: str) -> bool:
+        # "*" spares getUpdates so a wildcard fault hits the bot's next action, not its poller;
+        # fault the poller by naming getUpdates.
+        return self.method == method or (self.method == "*" and method != "getUpdates")
+
+    def error(self) -> ApiError:
+        if self.status == HTTPStatus.TOO_MANY_REQUESTS:
+            retry_after = self.retry_after or 1
+            return ApiError(self.status, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
+        try:
+            phrase = HTTPStatus(self.status).phrase
+        except ValueError:
+            phrase = "Error"
+        return ApiError(self.status, phrase)
+
+
+@dataclass
+class _QueuedUpdate:
+    update_id: int
+    payload: JsonDict
+    kind: str
+    chat_id: int | None
+    delivered: bool = False
+
+
+class _TokenBucket:
+    def __init__(self, rate: float, capacity: float, now: float) -> None:
+        self.rate = rate
+        self.capacity = capacity
+        self.tokens = capacity
+        self.updated = now
+
+    def wait_needed(self, now: float) -> float:
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+    def take(self) -> None:
+        self.tokens -= 1
+
+
+class _Params:
+    """Typed access to the parameters of one call (form strings or JSON values) and its uploads."""
+
+    def __init__(self, raw: Mapping[str, Any], uploads: Mapping[str, Upload]) -> None:
+        self.raw = raw
+        self.uploads = uploads
+
+    def text(self, name: str) -> str | None:
+        value = self.raw.get(name)
+        if value is None:
+            return None
+        return value if isinstance(value, str) else str(value)
+
+    def integer(self, name: str) -> int | None:
+        value = self.raw.get(name)
+        if value is None or value == "":
+            return None
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise _bad_request(f"invalid {name}") from None
+
+    def number(self, name: str) -> float | None:
+        value = self.raw.get(name)
+        if value is None or value == "":
+            return None
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise _bad_request(f"invalid {name}") from None
+
+    def flag(self, name: str) -> bool:
+        value = self.raw.get(name)
+        if isinstance(value, str):
+            return value.lower() in {"true", "1"}
+        return bool(value)
+
+    def json(self, name: str) -> Any:
+        value = self.raw.get(name)
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError:
+                raise _bad_request(f"can't parse {name} JSON object") from None
+        return value
+
+    def input_file(self, name: str) -> Upload | str | None:
+        """An upload (`attach://<part>` or a part named like the field), or a file_id to resend."""
+        if name in self.uploads:
+            return self.uploads[name]
+        value = self.text(name)
+        if value is None:
+            return None
+        if value.startswith("attach://"):
+            upload = self.uploads.get(value.removeprefix("attach://"))
+            if upload is None:
+                raise _bad_request(f"wrong file identifier/HTTP URL specified: {name} part not found")
+            return upload
+        return value
+
+
+class _HtmlParseError(Exception):
+    pass
+
+
+class _TelegramHtml(HTMLParser):
+    """parse_mode=HTML as Telegram understands it: its few tags, entity offsets in UTF-16 units."""
+
+    TAGS = {
+        "b": "bold",
+        "strong": "bold",
+        "i": "italic",
+        "em": "italic",
+        "u": "underline",
+        "ins": "underline",
+        "s": "strikethrough",
+        "strike": "strikethrough",
+        "del": "strikethrough",
+        "code": "code",
+        "pre": "pre",
+        "a": "text_link",
+        "tg-spoiler": "spoiler",
+        "span": "spoiler",
+        "blockquote": "blockquote",
+        "tg-emoji": "custom_emoji",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.length = 0
+        self.open: list[tuple[str, int, dict[str, str | None]]] = []
+        self.entities: list[JsonDict] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag not in self.TAGS or (tag == "span" and attributes.get("class") != "tg-spoiler"):
+            raise _HtmlParseError(f'Unsupported start tag "{tag}"')
+        self.open.append((tag, self.length, attributes))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        raise _HtmlParseError(f'Unsupported start tag "{tag}"')
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1][0] != tag:
+            raise _HtmlParseError(f'Unexpected end tag "{tag}"')
+        _, start, attributes = self.open.pop()
+        kind = self.TAGS[tag]
+        if self.length == start or (kind == "code" and self.open and self.open[-1][0] == "pre"):
+            return
+        entity: JsonDict = {"type": kind, "offset": start, "length": self.length - start}
+        if kind == "text_link":
+            if not attributes.get("href"):
+                return
+            entity["url"] = attributes["href"]
+        if kind == "custom_emoji":
+            entity["custom_emoji_id"] = attributes.get("emoji-id") or ""
+        self.entities.append(entity)
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+        self.length += _utf16_length(data)
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _parse_html(text: str) -> tuple[str, list[JsonDict]]:
+    # A bare "<" is an error for Telegram (a bot that forgot to escape user input).
+    if re.search(r"<(?![A-Za-z/])", text):
+        raise _bad_request("can't parse entities: Unexpected end of name token")
+    parser = _TelegramHtml()
+    try:
+        parser.feed(text)
+        parser.close()
+    except _HtmlParseError as error:
+        raise _bad_request(f"can't parse entities: {error}") from None
+    if parser.open:
+        raise _bad_request(f'can\'t parse entities: Can\'t find end tag corresponding to start tag "{parser.open[-1][0]}"')
+    return "".join(parser.parts), sorted(parser.entities, key=lambda e: (e["offset"], -e["length"]))
+
+
+def _command_entities(text: str) -> list[JsonDict]:
+    entities = []
+    for match in _COMMAND.finditer(text):
+        entities.append(
+            {
+                "type": "bot_command",
+                "offset": _utf16_length(text[: match.start()]),
+                "length": _utf16_length(match.group()),
+            }
+        )
+    return entities
+
+
+def _photo_renditions(data: bytes) -> list[tuple[bytes, int, int]]:
+    """Re-encode as Telegram does for a "photo": JPEG thumbnails plus the (capped) image, largest last."""
+    try:
+        with Image.open(io.BytesIO(data)) as source:
+            image = source.convert("RGB")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise _bad_request("IMAGE_PROCESS_FAILED") from None
+    longest = max(image.size)
+    boxes = [_PHOTO_BOXES[0], *(box for box in _PHOTO_BOXES[1:] if box < longest), min(longest, _PHOTO_MAX_SIDE)]
+    renditions = []
+    for box in boxes:
+        copy = image.copy()
+        copy.thumbnail((box, box))
+        buffer = io.BytesIO()
+        copy.save(buffer, format="JPEG", quality=87)
+        renditions.append((buffer.getvalue(), copy.width, copy.height))
+    return renditions
+
+
+class Emulator:
+    """One bot's view of Telegram: users, chats with their message logs, the update queue, limits.
+
+    `now` gives message dates (epoch seconds; a sandbox clock may drive it); `rate_clock` drives the
+    flood limits (monotonic seconds; tests may freeze it).
+    """
+
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        *,
+        limits: Limits | None = None,
+        now: Callable[[], float] = time.time,
+        rate_clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        match = _TOKEN_FORM.match(token)
+        if match is None:
+            raise ValueError('a bot token has the form "<digits>:<text>"')
+        self.token = token
+        self.bot_id = int(match.group(1))
+        self.limits = limits or Limits()
+        self._now = now
+        self._rate_clock = rate_clock
+        self._users: dict[int, User] = {}
+        self._chats: dict[int, Chat] = {}
+        self._files: dict[str, StoredFile] = {}  # by file_id
+        self._file_paths: dict[str, StoredFile] = {}
+        self._queue: list[_QueuedUpdate] = []
+        self._next_update_id = 1
+        self._allowed_updates: frozenset[str] | None = None
+        self._poll_generation = 0
+        self._release_generation = 0
+        self._callback_queries: dict[str, _CallbackQuery] = {}
+        self._callback_answers: dict[int, list[CallbackAnswer]] = {}
+        self._next_callback_id = 1
+        self._next_file_number = 1
+        self._commands: dict[tuple[str, str], list[JsonDict]] = {}
+        self._faults: list[_Fault] = []
+        self._global_bucket = _TokenBucket(self.limits.messages_per_second, self.limits.messages_per_second, rate_clock())
+        self._chat_buckets: dict[int, _TokenBucket] = {}
+        self._last_activity: dict[int, float] = {}
+        self._revision = 0
+        self._changed = asyncio.Event()
+        self.requests: list[RequestRecord] = []
+        self._methods: dict[str, tuple[str, Callable[[_Params], Any]]] = {
+            name.lower(): (name, handler)
+            for name, handler in {
+                "getMe": self._get_me,
+                "sendMessage": self._send_message,
+                "editMessageText": self._edit_message_text,
+                "editMessageReplyMarkup": self._edit_message_reply_markup,
+                "deleteMessage": self._delete_message,
+                "deleteMessages": self._delete_messages,
+                "answerCallbackQuery": self._answer_callback_query,
+                "sendDocument": self._send_document,
+                "sendPhoto": self._send_photo,
+                "sendChatAction": self._send_chat_action,
+                "getFile": self._get_file,
+                "setMyCommands": self._set_my_commands,
+                "deleteMyCommands": self._delete_my_commands,
+                "getMyCommands": self._get_my_commands,
+                "deleteWebhook": self._delete_webhook,
+                "getWebhookInfo": self._get_webhook_info,
+                "setChatMenuButton": lambda params: True,
+            }.items()
+        }
+
+    # ----- the bot itself
+
+    def bot_json(self) -> JsonDict:
+        return {"id": self.bot_id, "is_bot": True, "first_name": BOT_FIRST_NAME, "username": BOT_USERNAME}
+
+    # ----- users and chats (used by the fronts that act as people)
+
+    def add_user(
+        self, user_id: int, first_name: str, *, language_code: str | None = "zh-hans", username: str | None = None
+    ) -> User:
+        """Register a user who has started the bot; their private chat has the same id."""
+        user = User(user_id, first_name, language_code, username)
+        self._users[user_id] = user
+        chat = self._chats.get(user_id)
+        if chat is None:
+            self._chats[user_id] = Chat(user_id, "private", user=user)
+        else:
+            chat.user = user
+        return user
+
+    def person(
+        self, user_id: int, first_name: str, *, language_code: str = "zh-hans", username: str | None = None
+    ) -> Person:
+        """The in-process client acting as this user (see people.py)."""
+        from bot.sandbox.people import Person  # the client is a front: the core only hands it out
+
+        return Person(self, self.add_user(user_id, first_name, language_code=language_code, username=username))
+
+    def set_blocked(self, user_id: int, blocked: bool = True) -> None:
+        """The user blocks (or unblocks) the bot: sends to them answer 403 like Telegram."""
+        self._chat(user_id).blocked = blocked
+
+    def chat_messages(self, chat_id: int) -> list[StoredMessage]:
+        """The chat log in message order, deleted messages included (marked)."""
+        return sorted(self._chat(chat_id).messages.values(), key=lambda m: m.message_id)
+
+    def message(self, chat_id: int, message_id: int) -> StoredMessage | None:
+        return self._chat(chat_id).messages.get(message_id)
+
+    def callback_answers(self, chat_id: int) -> list[CallbackAnswer]:
+        return list(self._callback_answers.get(chat_id, []))
+
+    def my_commands(self, *, scope: str = "default", language_code: str = "") -> list[JsonDict]:
+        return list(self._commands.get((scope, language_code), []))
+
+    @property
+    def revision(self) -> int:
+        """Grows with every change of any chat log; clients use it to find what is new."""
+        return self._revision
+
+    def user_sends_text(self, user_id: int, text: str) -> StoredMessage:
+        if not text:
+            raise ValueError("Telegram clients do not send empty messages")
+        message = self._store_user_message(user_id, text=text, entities=_command_entities(text))
+        self._queue_message_update(message)
+        return message
+
+    def user_sends_document(
+        self, user_id: int, data: bytes, file_name: str, mime_type: str, *, caption: str | None = None
+    ) -> StoredMessage:
+        if len(data) > self.limits.max_upload_bytes:
+            raise ValueError("Telegram accepts files up to 2 GB from users, but this exceeds the bot upload limit")
+        document = self._store_file("documents", data, user_id, file_name=file_name, mime_type=mime_type)
+        message = self._store_user_message(user_id, caption=caption, document=document)
+        self._queue_message_update(message)
+        return message
+
+    def user_sends_photo(self, user_id: int, data: bytes, *, caption: str | None = None) -> StoredMessage:
+        try:
+            sizes = self._store_photo(data, user_id)
+        except ApiError as error:
+            raise ValueError(f"not an image Telegram could process: {error.description}") from None
+        message = self._store_user_message(user_id, caption=caption, photo=sizes)
+        self._queue_message_update(message)
+        return message
+
+    def press(self, chat_id: int, message_id: int, callback_data: str, *, user_id: int | None = None) -> str:
+        """A tap on an inline button: accepted only if it is shown right now; returns the query id."""
+        chat = self._chat(chat_id)
+        message = chat.messages.get(message_id)
+        if message is None or message.deleted or not message.from_bot:
+            raise ValueError(f"message {message_id} is not shown in chat {chat_id}")
+        if not message.offers_callback(callback_data):
+            raise ValueError(f"message {message_id} offers no button with callback data {callback_data!r}")
+        presser = self._users[user_id] if user_id is not None else chat.user
+        if presser is None:
+            raise ValueError("say which user pressed the button in a group chat")
+        query_id = str(self._next_callback_id)
+        self._next_callback_id += 1
+        self._callback_queries[query_id] = _CallbackQuery(query_id, chat_id, message_id)
+        payload = {
+            "id": query_id,
+            "from": presser.to_json(),
+            "message": self._message_json(message),
+            "chat_instance": str(chat_id),
+            "data": callback_data,
+        }
+        self._enqueue("callback_query", payload, chat_id)
+        return query_id
+
+    def inject_raw_update(self, update: Mapping[str, Any]) -> int:
+        """Deliver anything, e.g. forged callback data or a malformed update, as a broken client could.
+
+        The update_id is (re)assigned so the queue stays ordered; returns it.
+        """
+        body = {key: value for key, value in update.items() if key != "update_id"}
+        kind = next(iter(body), "unknown")
+        return self._enqueue(kind, body.get(kind), _chat_of_payload(body.get(kind)))
+
+    # ----- faults and the request log (for tests)
+
+    def inject_fault(
+        self, method: str, *, status: int = 500, times: int = 1, drop: bool = False, take_effect: bool = False
+    ) -> None:
+        """The next `times` calls of `method` ("*" = any but getUpdates) fail with `status`, or are
+        dropped without an answer (`drop`). With `take_effect` the call is carried out first and only
+        its answer is lost, as when a response never reaches the bot."""
+        self._faults.append(_Fault(self._canonical(method), status, times, drop, None, take_effect))
+
+    def throttle_next(self, method: str, retry_after: int = 1, *, times: int = 1) -> None:
+        """The next call(s) of `method` answer 429 with `retry_after`."""
+        fault = _Fault(self._canonical(method), HTTPStatus.TOO_MANY_REQUESTS, times, False, retry_after, False)
+        self._faults.append(fault)
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    def calls(self, method: str | None = None, *, chat_id: int | None = None, ok: bool | None = None) -> list[RequestRecord]:
+        """The request log, filtered: `len(emulator.calls("sendMessage", chat_id=7, ok=True))`."""
+        wanted = self._canonical(method) if method else None
+        return [
+            record
+            for record in self.requests
+            if (wanted is None or record.method == wanted)
+            and (chat_id is None or record.chat_id == chat_id)
+            and (ok is None or record.ok == ok)
+        ]
+
+    async def wait_idle(self, chat_id: int, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Return once the bot fetched every update of this chat and made no call about it for `quiet` s."""
+        deadline = time.monotonic() + timeout
+        while True:
+            now = time.monotonic()
+            pending = any(u.chat_id == chat_id and not u.delivered for u in self._queue)
+            quiet_left = self._last_activity.get(chat_id, -math.inf) + quiet - now
+            if not pending and quiet_left <= 0:
+                return
+            if now >= deadline:
+                what = "has not fetched its updates" if pending else "keeps calling the API"
+                raise TimeoutError(f"chat {chat_id}: the bot {what} after {timeout} s")
+            wait = deadline - now if pending else min(quiet_left, deadline - now)
+            await self._wait_change(wait)
+
+    def release_pollers(self) -> None:
+        """Make every waiting getUpdates answer now (a front shutting down)."""
+        self._release_generation += 1
+        self._touch()
+
+    # ----- the Bot API, for the bot-facing front
+
+    async def call(self, method: str, params: Mapping[str, Any], uploads: Mapping[str, Upload] | None = None) -> Any:
+        """Carry out one Bot API call; returns its `result` or raises ApiError / DroppedConnection."""
+        entry = self._methods.get(method.lower())
+        request = _Params(params, uploads or {})
+        if method.lower() == "getupdates":
+            return await self._guarded("getUpdates", None, lambda: None, request)
+        if entry is None:
+            self._record(method, None, HTTPStatus.NOT_FOUND, "Not Found")
+            raise ApiError(HTTPStatus.NOT_FOUND, "Not Found")
+        name, handler = entry
+        return await self._guarded(name, self._chat_of_call(name, request), lambda: handler(request), request)
+
+    async def download(self, file_path: str) -> StoredFile:
+        """The file behind a getFile path (GET /file/bot<token>/<file_path>)."""
+        stored = self._file_paths.get(file_path)
+
+        def find() -> StoredFile:
+            if stored is None:
+                raise ApiError(HTTPStatus.NOT_FOUND, "Not Found")
+            return stored
+
+        result: StoredFile = await self._guarded("download", stored.chat_id if stored else None, find, None)
+        return result
+
+    async def _guarded(self, name: str, chat_id: int | None, run: Callable[[], Any], request: _Params | None) -> Any:
+        self._mark_activity(chat_id)
+        fault = next((f for f in self._faults if f.matches(name)), None)
+        if fault is not None:
+            fault.remaining -= 1
+            if fault.remaining <= 0:
+                self._faults.remove(fault)
+            if fault.take_effect:
+                try:
+                    run()
+                except ApiError:
+                    pass
+            self._record(name, chat_id, 0 if fault.drop else fault.status, None if fault.drop else fault.error().description)
+            if fault.drop:
+                raise DroppedConnection(name)
+            raise fault.error()
+        try:
+            if name == "getUpdates":
+                assert request is not None
+                result = await self._get_updates(request)
+            else:
+                result = run()
+        except ApiError as error:
+            self._record(name, chat_id, error.status, error.description)
+            raise
+        self._record(name, chat_id, HTTPStatus.OK, None)
+        self._mark_activity(chat_id)
+        return result
+
+    # ----- Bot API methods
+
+    def _get_me(self, params: _Params) -> JsonDict:
+        return {
+            **self.bot_json(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    async def _get_updates(self, params: _Params) -> list[JsonDict]:
+        offset = params.integer("offset")
+        limit = max(1, min(100, params.integer("limit") or 100))
+        timeout = max(0.0, params.number("timeout") or 0.0)
+        allowed = params.json("allowed_updates")
+        if allowed is not None:
+            self._allowed_updates = frozenset(allowed) if allowed else None
+        if offset is not None:
+            if offset >= 0:
+                self._queue = [u for u in self._queue if u.update_id >= offset]
+            else:
+                self._queue = self._queue[offset:]
+        # A newer getUpdates ends an older one with 409, as on Telegram (two pollers on one token).
+        self._poll_generation += 1
+        generation, released = self._poll_generation, self._release_generation
+        deadline = time.monotonic() + timeout
+        while True:
+            self._discard_unwanted_updates()
+            ready = self._queue[:limit]
+            if generation != self._poll_generation:
+                raise ApiError(
+                    HTTPStatus.CONFLICT,
+                    "Conflict: terminated by other getUpdates request; "
+                    "make sure that only one bot instance is running",
+                )
+            remaining = deadline - time.monotonic()
+            if ready or remaining <= 0 or released != self._release_generation:
+                break
+            await self._wait_change(remaining)
+        for update in ready:
+            update.delivered = True
+            self._mark_activity(update.chat_id)
+        self._touch()
+        return [{"update_id": u.update_id, u.kind: u.payload} for u in ready]
+
+    def _send_message(self, params: _Params) -> JsonDict:
+        chat = self._target_chat(params)
+        text, entities = self._message_text(params, "text", "parse_mode", "entities", self.limits.max_text_length)
+        markup = self._inline_markup(params)
+        self._take_send_slot(chat.id)
+        message = self._store_bot_message(chat, text=text, entities=entities, reply_markup=markup)
+        return self._message_json(message)
+
+    def _edit_message_text(self, params: _Params) -> JsonDict:
+        message = self._editable_message(params)
+        if message.text is None:
+            raise _bad_request("there is no text in the message to edit")
+        text, entities = self._message_text(params, "text", "parse_mode", "entities", self.limits.max_text_length)
+        markup = self._inline_markup(params)  # Telegram drops the keyboard unless it is sent again
+        if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
+            raise _bad_request(_NOT_MODIFIED)
+        message.text, message.entities, message.reply_markup = text, entities, markup
+        self._mark_edited(message)
+        return self._message_json(message)
+
+    def _edit_message_reply_markup(self, params: _Params) -> JsonDict:
+        message = self._editable_message(params)
+        markup = self._inline_markup(params)
+        if markup == message.reply_markup:
+            raise _bad_request(_NOT_MODIFIED)
+        message.reply_markup = markup
+        self._mark_edited(message)
+        return self._message_json(message)
+
+    def _delete_message(self, params: _Params) -> bool:
+        chat = self._known_chat(params)
+        message = chat.messages.get(self._required_int(params, "message_id"))
+        if message is None or message.deleted:
+            raise _bad_request("message to delete not found")
+        self._mark_deleted(message)
+        return True
+
+    def _delete_messages(self, params: _Params) -> bool:
+        chat = self._known_chat(params)
+        ids = params.json("message_ids")
+        if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
+            raise _bad_request("message_ids must be a list of 1-100 identifiers")
+        for message_id in ids:
+            message = chat.messages.get(int(message_id))
+            if message is not None and not message.deleted:
+                self._mark_deleted(message)
+        return True
+
+    def _answer_callback_query(self, params: _Params) -> bool:
+        query = self._callback_queries.get(params.text("callback_query_id") or "")
+        if query is None or query.answered:
+            raise _bad_request(_QUERY_INVALID)
+        text = params.text("text")
+        if text is not None and len(text) > self.limits.max_callback_answer_length:
+            raise _bad_request("MESSAGE_TOO_LONG")
+        query.answered = True
+        answer = CallbackAnswer(query.id, text, params.flag("show_alert"), params.text("url"))
+        self._callback_answers.setdefault(query.chat_id, []).append(answer)
+        return True
+
+    def _send_document(self, params: _Params) -> JsonDict:
+        chat = self._target_chat(params)
+        source = params.input_file("document")
+        if source is None:
+            raise _bad_request("there is no document in the request")
+        if isinstance(source, str):
+            document = self._known_file(source)
+        else:
+            self._check_upload_size(source, self.limits.max_upload_bytes)
+            guessed = mimetypes.guess_type(source.file_name or "")[0]
+            document = self._store_file(
+                "documents",
+                source.data,
+                chat.id,
+                file_name=source.file_name or "document",
+                mime_type=guessed or source.mime_type or "application/octet-stream",
+            )
+        caption, entities = self._caption(params)
+        markup = self._inline_markup(params)
+        self._take_send_slot(chat.id)
+        message = self._store_bot_message(
+            chat, caption=caption, caption_entities=entities, reply_markup=markup, document=document
+        )
+        return self._message_json(message)
+
+    def _send_photo(self, params: _Params) -> JsonDict:
+        chat = self._target_chat(params)
+        source = params.input_file("photo")
+        if source is None:
+            raise _bad_request("there is no photo in the request")
+        if isinstance(source, str):
+            largest = self._known_file(source)
+            sizes = [f for f in self._files.values() if f.file_unique_id == largest.file_unique_id] or [largest]
+        else:
+            self._check_upload_size(source, self.limits.max_photo_upload_bytes)
+            sizes = self._store_photo(source.data, chat.id)
+        caption, entities = self._caption(params)
+        markup = self._inline_markup(params)
+        self._take_send_slot(chat.id)
+        message = self._store_bot_message(
+            chat, caption=caption, caption_entities=entities, reply_markup=markup, photo=sizes
+        )
+        return self._message_json(message)
+
+    def _send_chat_action(self, params: _Params) -> bool:
+        self._target_chat(params)
+        return True
+
+    def _get_file(self, params: _Params) -> JsonDict:
+        stored = self._known_file(params.text("file_id") or "")
+        if stored.size > self.limits.max_download_bytes:
+            raise _bad_request("file is too big")
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.size,
+            "file_path": stored.file_path,
+        }
+
+    def _set_my_commands(self, params: _Params) -> bool:
+        commands = params.json("commands")
+        if not isinstance(commands, list) or len(commands) > 100:
+            raise _bad_request("commands must be a list of at most 100 commands")
+        for command in commands:
+            if not isinstance(command, dict) or not _BOT_COMMAND_NAME.match(str(command.get("command", ""))):
+                raise _bad_request("BOT_COMMAND_INVALID")
+            if not 1 <= len(str(command.get("description", ""))) <= 256:
+                raise _bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        self._commands[self._commands_key(params)] = [
+            {"command": c["command"], "description": c["description"]} for c in commands
+        ]
+        return True
+
+    def _delete_my_commands(self, params: _Params) -> bool:
+        self._commands.pop(self._commands_key(params), None)
+        return True
+
+    def _get_my_commands(self, params: _Params) -> list[JsonDict]:
+        return self.my_commands(scope=self._commands_key(params)[0], language_code=self._commands_key(params)[1])
+
+    def _delete_webhook(self, params: _Params) -> bool:
+        if params.flag("drop_pending_updates"):
+            self._queue.clear()
+            self._touch()
+        return True
+
+    def _get_webhook_info(self, params: _Params) -> JsonDict:
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._queue)}
+
+    # ----- helpers of the methods
+
+    def _canonical(self, method: str) -> str:
+        if method in {"*", "download"} or method.lower() == "getupdates":
+            return "getUpdates" if method.lower() == "getupdates" else method
+        entry = self._methods.get(method.lower())
+        return entry[0] if entry else method
+
+    def _chat(self, chat_id: int) -> Chat:
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            raise KeyError(f"no chat {chat_id}: create the user first")
+        return chat
+
+    def _required_int(self, params: _Params, name: str) -> int:
+        value = params.integer(name)
+        if value is None:
+            raise _bad_request(f"{name} is empty")
+        return value
+
+    def _known_chat(self, params: _Params) -> Chat:
+        if params.text("chat_id") is None:
+            raise _bad_request("chat_id is empty")
+        try:
+            chat_id = int(params.text("chat_id") or "")
+        except ValueError:
+            raise _bad_request("chat not found") from None
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            raise _bad_request("chat not found")
+        return chat
+
+    def _target_chat(self, params: _Params) -> Chat:
+        chat = self._known_chat(params)
+        if chat.blocked:
+            raise ApiError(HTTPStatus.FORBIDDEN, "Forbidden: bot was blocked by the user")
+        return chat
+
+    def _editable_message(self, params: _Params) -> StoredMessage:
+        if params.text("inline_message_id"):
+            raise _bad_request("the sandbox has no inline messages")
+        chat = self._known_chat(params)
+        message = chat.messages.get(self._required_int(params, "message_id"))
+        if message is None or message.deleted:
+            raise _bad_request("message to edit not found")
+        if not message.from_bot:
+            raise _bad_request("message can't be edited")
+        return message
+
+    def _message_text(
+        self, params: _Params, name: str, mode_name: str, entities_name: str, max_length: int
+    ) -> tuple[str, list[JsonDict]]:
+        raw = params.text(name) or ""
+        text, entities = self._formatted(raw, params.text(mode_name), params.json(entities_name))
+        if not text.strip():
+            raise _bad_request("message text is empty")
+        if len(text) > max_length:
+            raise _bad_request("message is too long")
+        return text, entities
+
+    def _caption(self, params: _Params) -> tuple[str | None, list[JsonDict]]:
+        raw = params.text("caption")
+        if not raw:
+            return None, []
+        caption, entities = self._formatted(raw, params.text("parse_mode"), params.json("caption_entities"))
+        if len(caption) > self.limits.max_caption_length:
+            raise _bad_request("message caption is too long")
+        return caption, entities
+
+    @staticmethod
+    def _formatted(raw: str, parse_mode: str | None, entities: Any) -> tuple[str, list[JsonDict]]:
+        if isinstance(entities, list):
+            return raw, entities
+        if parse_mode and parse_mode.lower() == "html":
+            return _parse_html(raw)
+        # Markdown modes are passed through unparsed: this project formats with HTML.
+        return raw, []
+
+    def _inline_markup(self, params: _Params) -> JsonDict | None:
+        markup = params.json("reply_markup")
+        if markup is None:
+            return None
+        if not isinstance(markup, dict):
+            raise _bad_request("can't parse reply keyboard markup JSON object")
+        if "inline_keyboard" not in markup:
+            if {"keyboard", "remove_keyboard", "force_reply"} & markup.keys():
+                return None  # reply keyboards are not part of the message Telegram returns
+            raise _bad_request("can't parse reply keyboard markup JSON object")
+        rows = markup["inline_keyboard"]
+        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+            raise _bad_request("can't parse inline keyboard button: InlineKeyboardMarkup must be an Array of Arrays")
+        for row in rows:
+            for button in row:
+                if not isinstance(button, dict) or not button.get("text"):
+                    raise _bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(str(data).encode()) <= self.limits.max_callback_data_bytes:
+                    raise _bad_request("BUTTON_DATA_INVALID")
+        return {"inline_keyboard": [[dict(button) for button in row] for row in rows]}
+
+    def _check_upload_size(self, upload: Upload, limit: int) -> None:
+        if len(upload.data) > limit:
+            raise ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Request Entity Too Large")
+
+    def _known_file(self, file_id: str) -> StoredFile:
+        stored = self._files.get(file_id)
+        if stored is None:
+            raise _bad_request("invalid file_id")
+        return stored
+
+    def _take_send_slot(self, chat_id: int) -> None:
+        """Per-chat and global flood limits; a refused send answers 429 with retry_after."""
+        now = self._rate_clock()
+        bucket = self._chat_buckets.get(chat_id)
+        if bucket is None:
+            bucket = _TokenBucket(self.limits.chat_messages_per_second, self.limits.chat_burst, now)
+            self._chat_buckets[chat_id] = bucket
+        wait = max(bucket.wait_needed(now), self._global_bucket.wait_needed(now))
+        if wait > 0:
+            retry_after = max(1, math.ceil(wait))
+            raise ApiError(
+                HTTPStatus.TOO_MANY_REQUESTS, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+            )
+        bucket.take()
+        self._global_bucket.take()
+
+    def _commands_key(self, params: _Params) -> tuple[str, str]:
+        scope = params.json("scope")
+        scope_name = "default"
+        if isinstance(scope, dict):
+            scope_name = str(scope.get("type", "default"))
+            if "chat_id" in scope:
+                scope_name += f":{scope['chat_id']}"
+        return scope_name, params.text("language_code") or ""
+
+    def _chat_of_call(self, name: str, params: _Params) -> int | None:
+        if name == "answerCallbackQuery":
+            query = self._callback_queries.get(params.text("callback_query_id") or "")
+            return query.chat_id if query else None
+        if name == "getFile":
+            stored = self._files.get(params.text("file_id") or "")
+            return stored.chat_id if stored else None
+        try:
+            return params.integer("chat_id")
+        except ApiError:
+            return None
+
+    # ----- state changes
+
+    def _store_file(
+        self, folder: str, data: bytes, chat_id: int | None, *, file_name: str | None = None, mime_type: str | None = None,
+        width: int = 0, height: int = 0,
+    ) -> StoredFile:
+        number = self._next_file_number
+        self._next_file_number += 1
+        extension = (mimetypes.guess_extension(mime_type) if mime_type else None) or ".bin"
+        stored = StoredFile(
+            file_id=f"sandbox-{folder[:-1]}-{number}",
+            file_unique_id=f"u{number}",
+            file_path=f"{folder}/file_{number}{extension}",
+            data=data,
+            chat_id=chat_id,
+            file_name=file_name,
+            mime_type=mime_type,
+            width=width,
+            height=height,
+        )
+        self._files[stored.file_id] = stored
+        self._file_paths[stored.file_path] = stored
+        return stored
+
+    def _store_photo(self, data: bytes, chat_id: int) -> list[StoredFile]:
+        return [
+            self._store_file("photos", jpeg, chat_id, mime_type="image/jpeg", width=width, height=height)
+            for jpeg, width, height in _photo_renditions(data)
+        ]
+
+    def _new_message(self, chat: Chat, sender_id: int | None, **content: Any) -> StoredMessage:
+        self._revision += 1
+        message = StoredMessage(
+            message_id=chat.next_message_id,
+            chat_id=chat.id,
+            sender_id=sender_id,
+            date=int(self._now()),
+            revision=self._revision,
+            **content,
+        )
+        chat.next_message_id += 1
+        chat.messages[message.message_id] = message
+        self._touch()
+        return message
+
+    def _store_bot_message(self, chat: Chat, **content: Any) -> StoredMessage:
+        return self._new_message(chat, None, **content)
+
+    def _store_user_message(self, user_id: int, **content: Any) -> StoredMessage:
+        if user_id not in self._users:
+            raise KeyError(f"no user {user_id}: create them first")
+        return self._new_message(self._chat(user_id), user_id, **content)
+
+    def _mark_edited(self, message: StoredMessage) -> None:
+        self._revision += 1
+        message.revision = self._revision
+        message.edit_date = int(self._now())
+        self._touch()
+
+    def _mark_deleted(self, message: StoredMessage) -> None:
+        self._revision += 1
+        message.revision = self._revision
+        message.deleted = True
+        self._touch()
+
+    def _queue_message_update(self, message: StoredMessage) -> None:
+        self._enqueue("message", self._message_json(message), message.chat_id)
+
+    def _enqueue(self, kind: str, payload: Any, chat_id: int | None) -> int:
+        update_id = self._next_update_id
+        self._next_update_id += 1
+        self._queue.append(_QueuedUpdate(update_id, payload, kind, chat_id))
+        self._touch()
+        return update_id
+
+    def _discard_unwanted_updates(self) -> None:
+        """Updates of types the bot did not ask for are dropped, as Telegram does."""
+        allowed = self._allowed_updates or _DEFAULT_UPDATE_TYPES
+        if any(u.kind not in allowed for u in self._queue):
+            self._queue = [u for u in self._queue if u.kind in allowed]
+            self._touch()
+
+    def _message_json(self, message: StoredMessage) -> JsonDict:
+        chat = self._chat(message.chat_id)
+        sender = self.bot_json() if message.sender_id is None else self._users[message.sender_id].to_json()
+        body: JsonDict = {
+            "message_id": message.message_id,
+            "from": sender,
+            "chat": chat.to_json(),
+            "date": message.date,
+        }
+        if message.edit_date is not None:
+            body["edit_date"] = message.edit_date
+        if message.text is not None:
+            body["text"] = message.text
+            if message.entities:
+                body["entities"] = message.entities
+        if message.document is not None:
+            body["document"] = message.document.document_json()
+        if message.photo:
+            body["photo"] = [size.photo_size_json() for size in message.photo]
+        if message.caption is not None:
+            body["caption"] = message.caption
+            if message.caption_entities:
+                body["caption_entities"] = message.caption_entities
+        if message.reply_markup is not None:
+            body["reply_markup"] = message.reply_markup
+        return body
+
+    def _record(self, method: str, chat_id: int | None, status: int, description: str | None) -> None:
+        self.requests.append(RequestRecord(method, chat_id, time.monotonic(), int(status), description))
+
+    def _mark_activity(self, chat_id: int | None) -> None:
+        if chat_id is not None:
+            self._last_activity[chat_id] = time.monotonic()
+            self._touch()
+
+    def _touch(self) -> None:
+        """Wake every waiter (long polls, wait_idle); they re-check their own condition."""
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def _wait_change(self, timeout: float) -> None:
+        changed = self._changed
+        try:
+            await asyncio.wait_for(changed.wait(), timeout)
+        except TimeoutError:
+            pass
+
+
+def _chat_of_payload(payload: Any) -> int | None:
+    """Best effort: the chat a raw update concerns, so wait_idle can follow it."""
+    if not isinstance(payload, dict):
+        return None
+    for holder in (payload, payload.get("message")):
+        if isinstance(holder, dict) and isinstance(holder.get("chat"), dict):
+            chat_id = holder["chat"].get("id")
+            return chat_id if isinstance(chat_id, int) else None
+    sender = payload.get("from")
+    if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+        user_id: int = sender["id"]
+        return user_id
+    return None
+
+
+def iter_labels(message: StoredMessage) -> Iterable[str]:
+    """Labels of the inline buttons of a message, row by row."""
+    for row in message.inline_buttons():
+        for button in row:
+            yield str(button.get("text", ""))

@@ -1,0 +1,85 @@
+"""The sandbox: the emulator, the real bot polling it over HTTP, a settable clock and an SMS inbox.
+
+Used by ``make run`` without BOT_TOKEN (terminal chat), by the transcript player and by the
+end-to-end tests. ``restart_bot`` stops the bot and builds a new one on the same database, as a
+process restart would.
+"""
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+from bot.app import App, build_app
+from bot.config import load_settings
+from bot.sandbox.emulator import Emulator
+from bot.sandbox.http_api import EmulatorServer
+from bot.sandbox.people import Person
+from bot.sms import SmsInbox
+from domain.clock import SandboxClock
+
+logger = logging.getLogger(__name__)
+
+
+class Sandbox:
+    def __init__(
+        self, data_dir: Path, *, clock: SandboxClock | None = None, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
+        self.clock = clock or SandboxClock()
+        self.emulator = Emulator(now=lambda: self.clock.now().timestamp())
+        self.server = EmulatorServer(self.emulator)
+        self.sms = SmsInbox(self.clock)
+        self.settings = load_settings(
+            bot_token=None, database_url=f"sqlite+aiosqlite:///{data_dir / 'sandbox.sqlite3'}"
+        )
+        self.host, self.port = host, port
+        self.base_url = ""
+        self.app: App | None = None
+        self._polling: asyncio.Task[None] | None = None
+        self._people: dict[str, Person] = {}
+
+    async def start(self) -> None:
+        self.base_url = await self.server.start(self.host, self.port)
+        await self.start_bot()
+
+    async def start_bot(self) -> None:
+        self.app = await build_app(
+            self.settings, clock=self.clock, sms_sender=self.sms, api_base_url=self.base_url
+        )
+        self._polling = asyncio.create_task(
+            self.app.dispatcher.start_polling(
+                self.app.bot, handle_signals=False, close_bot_session=False, polling_timeout=1
+            )
+        )
+
+    async def stop_bot(self) -> None:
+        if self.app is None or self._polling is None:
+            return
+        with contextlib.suppress(RuntimeError):  # polling may not have started yet
+            await self.app.dispatcher.stop_polling()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(self._polling, timeout=10)
+        await self.app.close()
+        self.app, self._polling = None, None
+
+    async def restart_bot(self) -> None:
+        await self.stop_bot()
+        await self.start_bot()
+
+    async def stop(self) -> None:
+        await self.stop_bot()
+        await self.server.stop()
+
+    def person(self, name: str, *, language_code: str = "zh-hans") -> Person:
+        """The actor called ``name``; actors get distinct Telegram ids in order of first use."""
+        if name not in self._people:
+            user_id = 10_000 + len(self._people) + 1
+            self._people[name] = self.emulator.person(user_id, name, language_code=language_code)
+        return self._people[name]
+
+    async def __aenter__(self) -> "Sandbox":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()

@@ -1,0 +1,169 @@
+"""Commands that work in every state: /start, /help, /status, /cancel, /language."""
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from dialogs import keyboards, recovery, registration
+from dialogs.keyboards import AccountCb, LanguageCb, ProgrammeCb
+from dialogs.prompts import Step, ask
+from domain.accounts import choose_locale
+from domain.model import ChatUser
+from domain.ports import UnitOfWork
+from domain.programmes import available_programmes, catalog
+from domain.registration import account_of
+
+PAUSED = "paused_state"
+
+
+def current_step(state_name: str | None) -> Step | None:
+    return registration.FLOW.step(state_name) or recovery.FLOW.step(state_name)
+
+
+def _step_label(step: Step) -> str:
+    return _("step {step} of {total}").format(step=step.number, total=step.total)
+
+
+async def _welcome(bot: Bot, chat_id: int) -> None:
+    await bot.send_message(
+        chat_id,
+        _("Welcome to 报名助手. I guide you step by step through online applications. Choose a programme:"),
+        reply_markup=keyboards.programmes(available_programmes()),
+    )
+
+
+def get_router() -> Router:
+    router = Router(name="commands")
+
+    @router.message(CommandStart())
+    async def on_start(message: Message, bot: Bot, state: FSMContext) -> None:
+        step = current_step(await state.get_state())
+        if step is not None:  # an unanswered question: ask it again
+            await ask(bot, state, step)
+            return
+        paused = current_step((await state.get_data()).get(PAUSED))
+        if paused is not None:
+            await message.answer(
+                _("You stopped at {step}. What you entered is kept.").format(step=_step_label(paused)),
+                reply_markup=keyboards.resume_or_restart(registration.GD),
+            )
+            return
+        await _welcome(bot, message.chat.id)
+
+    @router.callback_query(AccountCb.filter(F.action == "resume"))
+    async def on_resume(query: CallbackQuery, bot: Bot, state: FSMContext) -> None:
+        await query.answer()
+        data = await state.get_data()
+        step = current_step(data.get(PAUSED))
+        if step is None:
+            await _welcome(bot, state.key.chat_id)
+            return
+        await state.update_data({PAUSED: None})
+        await ask(bot, state, step)
+
+    @router.callback_query(AccountCb.filter(F.action == "restart"))
+    async def on_restart(query: CallbackQuery, bot: Bot, state: FSMContext) -> None:
+        await query.answer()
+        await state.clear()
+        await _welcome(bot, state.key.chat_id)
+
+    @router.callback_query(ProgrammeCb.filter())
+    async def on_programme(
+        query: CallbackQuery, callback_data: ProgrammeCb, bot: Bot, uow: UnitOfWork, user: ChatUser
+    ) -> None:
+        await query.answer()
+        chosen = catalog().get(callback_data.code)
+        if chosen is None or not chosen.available:
+            await bot.send_message(query.from_user.id, _("This programme is not available yet."))
+            return
+        account = await registration_account(uow, user, chosen.code)
+        if account is not None:
+            await bot.send_message(
+                query.from_user.id,
+                _("{programme}: you are registered as {username}.").format(
+                    programme=chosen.official_name, username=account
+                ),
+            )
+            return
+        await bot.send_message(
+            query.from_user.id,
+            _(
+                "{programme}. New here? Register an account. Lost the password of your account? Recover it."
+            ).format(programme=chosen.official_name),
+            reply_markup=keyboards.account_entry(chosen.code),
+        )
+
+    @router.message(Command("help"))
+    async def on_help(message: Message) -> None:
+        await message.answer(
+            _(
+                "I lead you through the application step by step, one question at a time.\n"
+                "/start — begin, or continue where you stopped\n"
+                "/status — what is done and what comes next\n"
+                "/cancel — pause the current form (nothing you entered is lost)\n"
+                "/language — 简体中文, 繁體中文 or English\n"
+                "/help — this message\n"
+                "Help line of 广东住培: 4008880052, 020-38314977"
+            )
+        )
+
+    @router.message(Command("status"))
+    async def on_status(message: Message, state: FSMContext, uow: UnitOfWork, user: ChatUser) -> None:
+        lines = [_("Your progress:")]
+        data = await state.get_data()
+        step = current_step(await state.get_state()) or current_step(data.get(PAUSED))
+        for item in available_programmes():
+            username = await registration_account(uow, user, item.code)
+            if username is not None:
+                lines.append(
+                    _("✅ {programme}: account {username}").format(
+                        programme=item.official_name, username=username
+                    )
+                )
+            elif step is not None and data.get("programme") == item.code:
+                lines.append(
+                    _("⏳ {programme}: registration, {step}").format(
+                        programme=item.official_name, step=_step_label(step)
+                    )
+                )
+                lines.append(
+                    _("Next: answer the question of {step} (/start shows it).").format(step=_step_label(step))
+                )
+            else:
+                lines.append(_("⬜ {programme}: no account yet").format(programme=item.official_name))
+                lines.append(_("Next: /start and register."))
+        await message.answer("\n".join(lines))
+
+    @router.message(Command("cancel"))
+    async def on_cancel(message: Message, state: FSMContext) -> None:
+        state_name = await state.get_state()
+        if current_step(state_name) is None:
+            await message.answer(_("Nothing to cancel. /start shows what you can do."))
+            return
+        await state.set_state(None)
+        await state.update_data({PAUSED: state_name})
+        await message.answer(_("Paused. What you entered is kept: /start continues where you stopped."))
+
+    @router.message(Command("language"))
+    async def on_language(message: Message) -> None:
+        await message.answer(_("Choose your language:"), reply_markup=keyboards.languages())
+
+    @router.callback_query(LanguageCb.filter())
+    async def on_language_chosen(
+        query: CallbackQuery, callback_data: LanguageCb, bot: Bot, uow: UnitOfWork, user: ChatUser, i18n: I18n
+    ) -> None:
+        await query.answer()
+        if not await choose_locale(uow, user.id or 0, callback_data.locale):
+            return
+        with i18n.use_locale(callback_data.locale):
+            await bot.send_message(query.from_user.id, _("From now on I write in English."))
+
+    return router
+
+
+async def registration_account(uow: UnitOfWork, user: ChatUser, code: str) -> str | None:
+    account = await account_of(uow, user.id or 0, code)
+    return None if account is None else account.username

@@ -1,0 +1,59 @@
+"""Asking a question: one message, with the step's progress line, sent to the state's chat.
+
+Every question of every flow is asked through ``ask`` so that /start can ask the current one again
+after a pause or a restart (``Prompt`` functions take only the stored form data).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import InlineKeyboardMarkup
+
+from dialogs import render
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    state: State
+    number: int
+    total: int
+    question: Callable[[dict[str, Any]], Question]
+
+
+class Flow:
+    """The ordered questions of one conversation, so that any of them can be asked again."""
+
+    def __init__(self) -> None:
+        self._steps: dict[str, Step] = {}
+
+    def add(
+        self, state: State, number: int, total: int
+    ) -> Callable[[Callable[[dict[str, Any]], Question]], Callable[[dict[str, Any]], Question]]:
+        def register(question: Callable[[dict[str, Any]], Question]) -> Callable[[dict[str, Any]], Question]:
+            self._steps[str(state.state)] = Step(state, number, total, question)
+            return question
+
+        return register
+
+    def step(self, state_name: str | None) -> Step | None:
+        return self._steps.get(state_name or "")
+
+
+async def ask(bot: Bot, state: FSMContext, step: Step, note: str | None = None) -> None:
+    """Move to ``step`` and ask its question; ``note`` (a refusal or a confirmation) goes first."""
+    await state.set_state(step.state)
+    question = step.question(await state.get_data())
+    text = f"{render.progress(step.number, step.total)} · {question.text}"
+    if note:
+        text = f"{note}\n\n{text}"
+    await bot.send_message(state.key.chat_id, text, reply_markup=question.keyboard)

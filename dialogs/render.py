@@ -1,0 +1,28 @@
+"""Turning domain answers into text in the applicant's language."""
+
+from datetime import datetime
+
+from aiogram.utils.i18n import gettext as _
+
+from domain.clock import BEIJING
+from domain.problems import Problem
+
+
+def problem(item: Problem) -> str:
+    """A refusal: the translated reason, then an example of a right answer."""
+    text = _(item.message).format(**item.params)
+    if item.example:
+        text += "\n" + _(item.example)
+    return text
+
+
+def problems(items: list[Problem]) -> str:
+    return "\n".join(f"• {problem(item)}" for item in items)
+
+
+def beijing_time(moment: datetime) -> str:
+    return _("{time} Beijing time").format(time=moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M"))
+
+
+def progress(step: int, total: int) -> str:
+    return _("Step {step}/{total}").format(step=step, total=total)

@@ -1,0 +1,35 @@
+"""Where each applicant is in a conversation. States are stored in the database (bot/db)."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class GdRegistration(StatesGroup):
+    """学员注册, seed 000 §一: person (name + ID), credentials, mobile + SMS code."""
+
+    real_name = State()
+    id_number = State()
+    username = State()
+    password = State()
+    password_confirm = State()
+    mobile = State()
+    sms_code = State()
+
+
+class PasswordRecovery(StatesGroup):
+    """忘记密码: ID number or username, SMS code to the mobile on record, new password."""
+
+    identifier = State()
+    sms_code = State()
+    new_password = State()
+    new_password_confirm = State()
+
+
+# States whose messages carry a password: the message is deleted right after reading.
+PASSWORD_STATES = frozenset(
+    {
+        GdRegistration.password.state,
+        GdRegistration.password_confirm.state,
+        PasswordRecovery.new_password.state,
+        PasswordRecovery.new_password_confirm.state,
+    }
+)

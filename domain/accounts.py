@@ -1,0 +1,81 @@
+"""Account use cases shared by every programme: who is talking, their language, SMS codes.
+
+Each use case enters the unit of work, asks the rules, changes state and commits. They know
+nothing of Telegram or SQL.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain import sms
+from domain.clock import Clock
+from domain.model import ChatUser, SmsChallenge
+from domain.ports import SmsSender, UnitOfWork
+
+SUPPORTED_LOCALES = ("zh_Hans", "zh_Hant", "en")
+
+
+async def identify(uow: UnitOfWork, clock: Clock, channel: str, external_id: str) -> ChatUser:
+    """The chat user behind an update, created on first contact."""
+    async with uow:
+        user = await uow.users.find(channel, external_id)
+        if user is None:
+            user = await uow.users.add(
+                ChatUser(channel=channel, external_id=external_id, created_at=clock.now())
+            )
+            await uow.commit()
+        return user
+
+
+async def choose_locale(uow: UnitOfWork, user_id: int, locale: str) -> bool:
+    """Remember the language the applicant picked with /language; False for an unknown one."""
+    if locale not in SUPPORTED_LOCALES:
+        return False
+    async with uow:
+        user = await uow.users.get(user_id)
+        if user is None:
+            return False
+        user.locale = locale
+        await uow.commit()
+        return True
+
+
+@dataclass(frozen=True)
+class CodeSent:
+    mobile: str
+    expires_at: datetime
+
+
+async def send_code(
+    uow: UnitOfWork, clock: Clock, sender: SmsSender, user_id: int, purpose: str, mobile: str
+) -> CodeSent | sms.ResendTooSoon | sms.CodeLocked:
+    """Text a new code unless the last one is too recent or the step is locked.
+
+    The challenge is committed before the text goes out: a code that was sent must be checkable,
+    and a failed send leaves a challenge the applicant can replace after the resend delay.
+    """
+    async with uow:
+        now = clock.now()
+        refusal = sms.refuse_sending(await uow.sms_challenges.latest(user_id, purpose), now)
+        if refusal is not None:
+            return refusal
+        challenge = await uow.sms_challenges.add(sms.issue(user_id, purpose, mobile, now, sms.new_code()))
+        await uow.commit()
+    await sender.send_code(mobile, challenge.code, purpose)
+    return CodeSent(mobile, challenge.expires_at)
+
+
+@dataclass(frozen=True)
+class CodeAccepted:
+    mobile: str
+
+
+async def confirm_code(
+    uow: UnitOfWork, clock: Clock, user_id: int, purpose: str, entered: str
+) -> CodeAccepted | sms.WrongCode | sms.CodeExpired | sms.CodeLocked | sms.NoCodeSent:
+    async with uow:
+        outcome = sms.check(await uow.sms_challenges.latest(user_id, purpose), entered, clock.now())
+        await uow.commit()  # wrong tries count even when the answer is a refusal
+        if isinstance(outcome, SmsChallenge):
+            return CodeAccepted(outcome.mobile)
+        return outcome

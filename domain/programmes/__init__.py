@@ -1,0 +1,372 @@
+"""The catalog of the four programmes (DESIGN.md, "The four programmes").
+
+What the code knows is declared here: the code, the user-facing name and description (message ids),
+the seed, and whether the bot's flow for it exists yet. What changes per year is data: one TOML file
+per programme beside this module holds the official Chinese name, the credential rules and the
+dated windows per year. A malformed file fails loudly, naming the file and the key.
+"""
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any, NoReturn
+
+from domain.credentials import PasswordPolicy, UsernameRules
+from domain.text import N_
+from domain.windows import Window
+
+__all__ = [
+    "DECLARATIONS",
+    "Batch",
+    "CatalogError",
+    "Programme",
+    "ProgrammeDeclaration",
+    "ProgrammeYear",
+    "Region",
+    "available_programmes",
+    "catalog",
+    "programme",
+    "programme_from_toml",
+]
+
+
+class CatalogError(ValueError):
+    """A programme data file is malformed; the message starts with the file name."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """招收批次 (seed 000): one round of application, admission by the bases, and offer confirmation."""
+
+    number: int
+    application: Window
+    admission: Window
+    confirmation: Window
+
+
+@dataclass(frozen=True)
+class Region:
+    """考区 (seed 001): an exam region that sets its own upload windows."""
+
+    code: str
+    official_name: str
+    windows: Mapping[str, Window]
+
+
+@dataclass(frozen=True)
+class ProgrammeYear:
+    """One admission or exam year's dates. The year is the intake's, not the calendar year of its windows."""
+
+    year: int
+    windows: Mapping[str, Window] = field(default_factory=lambda: MappingProxyType({}))
+    batches: tuple[Batch, ...] = ()
+    regions: Mapping[str, Region] = field(default_factory=lambda: MappingProxyType({}))
+
+    def window(self, name: str) -> Window:
+        try:
+            return self.windows[name]
+        except KeyError:
+            raise KeyError(f"no window {name!r} in {self.year}; known: {', '.join(self.windows)}") from None
+
+    def batch(self, number: int) -> Batch:
+        for batch in self.batches:
+            if batch.number == number:
+                return batch
+        known = ", ".join(str(batch.number) for batch in self.batches)
+        raise KeyError(f"no batch {number} in {self.year}; known: {known}")
+
+    def batch_open_for_application(self, moment: datetime) -> Batch | None:
+        """Seed 000 step 1: the 选择 button exists only inside a batch's application window."""
+        return next((batch for batch in self.batches if batch.application.contains(moment)), None)
+
+    def region(self, code: str) -> Region:
+        try:
+            return self.regions[code]
+        except KeyError:
+            raise KeyError(f"no region {code!r} in {self.year}; known: {', '.join(self.regions)}") from None
+
+
+@dataclass(frozen=True)
+class Programme:
+    code: str
+    name: str  # message id
+    description: str  # message id
+    official_name: str  # Chinese, shown as-is in every locale
+    seed: str
+    available: bool  # the bot has a flow for it
+    password_policy: PasswordPolicy
+    username_rules: UsernameRules
+    years: Mapping[int, ProgrammeYear]
+    durations: Mapping[str, timedelta]
+
+    def year(self, year: int) -> ProgrammeYear:
+        try:
+            return self.years[year]
+        except KeyError:
+            known = ", ".join(str(y) for y in self.years) or "none"
+            raise KeyError(f"{self.code} has no data for {year}; known years: {known}") from None
+
+    def duration(self, name: str) -> timedelta:
+        try:
+            return self.durations[name]
+        except KeyError:
+            known = ", ".join(self.durations) or "none"
+            raise KeyError(f"{self.code} has no duration {name!r}; known: {known}") from None
+
+
+@dataclass(frozen=True)
+class ProgrammeDeclaration:
+    """The part of a programme that is code: it pairs with the data file ``data_file``."""
+
+    code: str
+    name: str
+    description: str
+    seed: str
+    available: bool
+    data_file: str
+
+
+DECLARATIONS: tuple[ProgrammeDeclaration, ...] = (
+    ProgrammeDeclaration(
+        code="gd-residency",
+        name=N_("Guangdong residency training admission"),
+        description=N_(
+            "Register, complete your profile, apply in a batch for one specialty and up to three "
+            "training bases, then accept or decline your offers."
+        ),
+        seed="000",
+        available=True,
+        data_file="gd_residency.toml",
+    ),
+    ProgrammeDeclaration(
+        code="nmec-materials",
+        name=N_("Medical licensing exam: application materials"),
+        description=N_(
+            "Upload the images of your application materials for your exam region, submit them for "
+            "review and answer the reviewers' requests."
+        ),
+        seed="001",
+        available=False,
+        data_file="nmec_materials.toml",
+    ),
+    ProgrammeDeclaration(
+        code="tj-upgrade",
+        name=N_("Tianjin college-to-bachelor upgrade registration"),
+        description=N_(
+            "Register, sign the pledge, enter your details and choices, pass the identity check, "
+            "pay and download your registration form."
+        ),
+        seed="002",
+        available=False,
+        data_file="tj_upgrade.toml",
+    ),
+    ProgrammeDeclaration(
+        code="degree-equiv",
+        name=N_("Master's degree for applicants with equivalent qualifications"),
+        description=N_(
+            "Register and activate your account by e-mail, upload your photo, enter your details "
+            "and manage your degree applications."
+        ),
+        seed="003",
+        available=False,
+        data_file="degree_equiv.toml",
+    ),
+)
+
+
+@cache
+def catalog() -> Mapping[str, Programme]:
+    """Every programme by code, in the order they are declared. Loaded once."""
+    package = resources.files(__name__)
+    loaded = {}
+    for declaration in DECLARATIONS:
+        text = package.joinpath(declaration.data_file).read_text(encoding="utf-8")
+        loaded[declaration.code] = programme_from_toml(text, declaration)
+    return MappingProxyType(loaded)
+
+
+def programme(code: str) -> Programme:
+    programmes = catalog()
+    try:
+        return programmes[code]
+    except KeyError:
+        raise KeyError(f"unknown programme {code!r}; known: {', '.join(programmes)}") from None
+
+
+def available_programmes() -> list[Programme]:
+    return [p for p in catalog().values() if p.available]
+
+
+def programme_from_toml(text: str, declaration: ProgrammeDeclaration) -> Programme:
+    """Build a programme from its declaration and the text of its data file."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogError(f"{declaration.data_file}: not valid TOML: {error}") from error
+    root = _Table(declaration.data_file, "", data)
+    code = root.string("code")
+    if code != declaration.code:
+        root.fail("code", f"is {code!r}, but this file belongs to {declaration.code!r}")
+    official_name = root.string("official_name")
+    password_policy = PasswordPolicy(**root.table("password_policy").settings_of(PasswordPolicy))
+    username_rules = UsernameRules(**root.table("username_rules").settings_of(UsernameRules))
+    durations = _durations(root.table("durations"))
+    years_table = root.table("years")
+    years = {}
+    for key in years_table.names():
+        if not key.isdigit():
+            years_table.fail(key, "a year must be written as digits, like 2021")
+        years[int(key)] = _year(int(key), years_table.table(key))
+    years_table.done()
+    root.done()
+    return Programme(
+        code=declaration.code,
+        name=declaration.name,
+        description=declaration.description,
+        official_name=official_name,
+        seed=declaration.seed,
+        available=declaration.available,
+        password_policy=password_policy,
+        username_rules=username_rules,
+        years=MappingProxyType(dict(sorted(years.items()))),
+        durations=MappingProxyType(durations),
+    )
+
+
+def _year(year: int, table: "_Table") -> ProgrammeYear:
+    batches = []
+    for entry in table.array_of_tables("batches"):
+        batches.append(
+            Batch(
+                number=entry.integer("number"),
+                application=entry.window("application"),
+                admission=entry.window("admission"),
+                confirmation=entry.window("confirmation"),
+            )
+        )
+        entry.done()
+    numbers = [batch.number for batch in batches]
+    if numbers != list(range(1, len(batches) + 1)):
+        table.fail("batches", f"batch numbers must run 1, 2, 3 ... in order, got {numbers}")
+    regions_table = table.table("regions")
+    regions = {}
+    for code in regions_table.names():
+        region_table = regions_table.table(code)
+        regions[code] = Region(
+            code=code,
+            official_name=region_table.string("official_name"),
+            windows=_windows(region_table.table("windows")),
+        )
+        region_table.done()
+    regions_table.done()
+    result = ProgrammeYear(
+        year=year,
+        windows=_windows(table.table("windows")),
+        batches=tuple(batches),
+        regions=MappingProxyType(regions),
+    )
+    table.done()
+    return result
+
+
+def _windows(table: "_Table") -> Mapping[str, Window]:
+    windows = {name: table.window(name) for name in table.names()}
+    table.done()
+    return MappingProxyType(windows)
+
+
+_DURATION_UNITS = {"_days": "days", "_hours": "hours", "_minutes": "minutes"}
+
+
+def _durations(table: "_Table") -> dict[str, timedelta]:
+    durations = {}
+    for key in table.names():
+        suffix = next((s for s in _DURATION_UNITS if key.endswith(s)), None)
+        if suffix is None:
+            table.fail(key, f"a duration's name ends with one of {', '.join(_DURATION_UNITS)}")
+        amount = table.integer(key)
+        durations[key.removesuffix(suffix)] = timedelta(**{_DURATION_UNITS[suffix]: amount})
+    table.done()
+    return durations
+
+
+class _Table:
+    """Typed reads from one TOML table; ``done()`` refuses keys nobody read (typos fail loudly)."""
+
+    def __init__(self, source: str, path: str, data: Mapping[str, object]) -> None:
+        self._source = source
+        self._path = path
+        self._data = data
+        self._read: set[str] = set()
+
+    def fail(self, key: str, message: str) -> NoReturn:
+        where = f"{self._path}.{key}" if self._path else key
+        raise CatalogError(f"{self._source}: {where}: {message}")
+
+    def names(self) -> Iterator[str]:
+        return iter(list(self._data))
+
+    def _get(self, key: str) -> object:
+        if key not in self._data:
+            self.fail(key, "is missing")
+        self._read.add(key)
+        return self._data[key]
+
+    def string(self, key: str) -> str:
+        value = self._get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, "must be a non-empty string")
+        return value
+
+    def integer(self, key: str) -> int:
+        value = self._get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(key, "must be an integer")
+        return value
+
+    def window(self, key: str) -> Window:
+        value = self.string(key)
+        try:
+            return Window.parse(value)
+        except ValueError as error:
+            self.fail(key, str(error))
+
+    def table(self, key: str) -> "_Table":
+        """A sub-table; an absent one reads as empty."""
+        self._read.add(key)
+        value = self._data.get(key, {})
+        if not isinstance(value, dict):
+            self.fail(key, "must be a table")
+        return _Table(self._source, self._child(key), value)
+
+    def array_of_tables(self, key: str) -> list["_Table"]:
+        self._read.add(key)
+        value = self._data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            self.fail(key, "must be an array of tables ([[...]])")
+        return [_Table(self._source, f"{self._child(key)}[{i}]", item) for i, item in enumerate(value)]
+
+    def settings_of(self, cls: type[PasswordPolicy] | type[UsernameRules]) -> dict[str, Any]:
+        """Keyword arguments for a settings dataclass, type-checked against its defaults."""
+        settings: dict[str, Any] = {}
+        for setting in fields(cls):
+            if setting.name not in self._data:
+                continue
+            value = self._get(setting.name)
+            if type(value) is not type(setting.default):
+                self.fail(setting.name, f"must be {type(setting.default).__name__}")
+            settings[setting.name] = value
+        self.done()
+        return settings
+
+    def done(self) -> None:
+        unknown = [key for key in self._data if key not in self._read]
+        if unknown:
+            self.fail(unknown[0], f"unknown key (known here: {', '.join(sorted(self._read)) or 'none'})")
+
+    def _child(self, key: str) -> str:
+        return f"{self._path}.{key}" if self._path else key

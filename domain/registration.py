@@ -1,0 +1,152 @@
+"""学员注册 and 忘记密码 (seed 000 §一): create an account, recover its password.
+
+Step 1 checks the person (name + ID number; one account per ID number), step 2 the credentials
+(unique username, password, mobile proven by an SMS code), step 3 creates the account. Recovery
+texts a code to the mobile on record and then takes a new password. A code proves the step only
+for a while: the account is created or the password changed only if the matching code was
+accepted within PROOF_VALIDITY, checked here rather than trusted from the conversation state.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from domain import credentials, identity, sms
+from domain.accounts import CodeSent, send_code
+from domain.clock import Clock
+from domain.model import Account, SmsPurpose
+from domain.ports import SmsSender, UnitOfWork
+from domain.problems import Problem
+from domain.programmes import programme
+from domain.text import N_
+
+PROOF_VALIDITY = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class IdAlreadyRegistered:
+    """The seed's "证件号码已注册": no second account; go to password recovery."""
+
+
+@dataclass(frozen=True)
+class RegistrationDraft:
+    real_name: str
+    id_number: str
+    username: str
+    password_hash: str
+    mobile: str
+
+
+@dataclass(frozen=True)
+class MobileNotVerified:
+    """No accepted SMS code for this mobile recently: the code step must be done (again)."""
+
+
+USERNAME_TAKEN = Problem(N_("The username {username} is taken. Please choose another."))
+
+
+async def check_identity(
+    uow: UnitOfWork, programme_code: str, raw_id_number: str, today: date
+) -> identity.ResidentId | Problem | IdAlreadyRegistered:
+    parsed = identity.parse_resident_id(raw_id_number, today)
+    if isinstance(parsed, Problem):
+        return parsed
+    async with uow:
+        if await uow.accounts.by_id_number(programme_code, parsed.number) is not None:
+            return IdAlreadyRegistered()
+    return parsed
+
+
+async def check_username(uow: UnitOfWork, programme_code: str, raw: str) -> str | Problem:
+    username = credentials.parse_username(raw, programme(programme_code).username_rules)
+    if isinstance(username, Problem):
+        return username
+    async with uow:
+        if await uow.accounts.by_username(programme_code, username) is not None:
+            return Problem(USERNAME_TAKEN.message, {"username": username})
+    return username
+
+
+async def _mobile_proven(uow: UnitOfWork, clock: Clock, user_id: int, purpose: str, mobile: str) -> bool:
+    challenge = await uow.sms_challenges.latest(user_id, purpose)
+    return (
+        challenge is not None
+        and challenge.used_at is not None
+        and challenge.mobile == mobile
+        and clock.now() - challenge.used_at <= PROOF_VALIDITY
+    )
+
+
+async def register(
+    uow: UnitOfWork, clock: Clock, user_id: int, programme_code: str, draft: RegistrationDraft
+) -> Account | IdAlreadyRegistered | Problem | MobileNotVerified:
+    """完成注册: create the account and bind it to this chat. Uniqueness is checked again here
+    because another chat may have taken the ID number or username since the step was answered."""
+    async with uow:
+        if not await _mobile_proven(uow, clock, user_id, SmsPurpose.REGISTER, draft.mobile):
+            return MobileNotVerified()
+        if await uow.accounts.by_id_number(programme_code, draft.id_number) is not None:
+            return IdAlreadyRegistered()
+        if await uow.accounts.by_username(programme_code, draft.username) is not None:
+            return Problem(USERNAME_TAKEN.message, {"username": draft.username})
+        account = await uow.accounts.add(
+            Account(
+                programme=programme_code,
+                username=draft.username,
+                password_hash=draft.password_hash,
+                real_name=draft.real_name,
+                id_number=draft.id_number,
+                mobile=draft.mobile,
+                created_at=clock.now(),
+                user_id=user_id,
+            )
+        )
+        await uow.commit()
+        return account
+
+
+@dataclass(frozen=True)
+class NoSuchAccount:
+    pass
+
+
+@dataclass(frozen=True)
+class RecoveryStarted:
+    account_id: int
+    sent: CodeSent
+
+
+async def start_recovery(
+    uow: UnitOfWork, clock: Clock, sender: SmsSender, user_id: int, programme_code: str, raw_identifier: str
+) -> RecoveryStarted | NoSuchAccount | sms.ResendTooSoon | sms.CodeLocked:
+    """忘记密码: find the account by ID number or username and text a code to its mobile."""
+    identifier = raw_identifier.strip()
+    async with uow:
+        account = await uow.accounts.by_id_number(programme_code, identity.normalise_id_number(identifier))
+        if account is None:
+            account = await uow.accounts.by_username(programme_code, identifier)
+    if account is None or account.id is None:
+        return NoSuchAccount()
+    outcome = await send_code(uow, clock, sender, user_id, SmsPurpose.RECOVER, account.mobile)
+    if isinstance(outcome, CodeSent):
+        return RecoveryStarted(account.id, outcome)
+    return outcome
+
+
+async def reset_password(
+    uow: UnitOfWork, clock: Clock, user_id: int, account_id: int, password_hash: str
+) -> Account | NoSuchAccount | MobileNotVerified:
+    async with uow:
+        account = await uow.accounts.get(account_id)
+        if account is None:
+            return NoSuchAccount()
+        if not await _mobile_proven(uow, clock, user_id, SmsPurpose.RECOVER, account.mobile):
+            return MobileNotVerified()
+        account.password_hash = password_hash
+        account.user_id = user_id  # the chat that proved the mobile now holds the account
+        await uow.commit()
+        return account
+
+
+async def account_of(uow: UnitOfWork, user_id: int, programme_code: str) -> Account | None:
+    async with uow:
+        return await uow.accounts.of_user(user_id, programme_code)
