@@ -7,6 +7,7 @@ exception text), because a full ID number in a log file is a PIPL incident.
 
 import logging
 import re
+from typing import TextIO
 
 from domain.masking import mask_email, mask_id_number, mask_mobile
 
@@ -35,8 +36,8 @@ class PersonalDataFilter(logging.Filter):
         return True
 
 
-def setup_logging(level: str) -> None:
-    handler = logging.StreamHandler()
+def setup_logging(level: str, stream: TextIO | None = None) -> None:
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(PersonalDataFilter())
     logging.basicConfig(level=level, handlers=[handler], force=True)

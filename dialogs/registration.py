@@ -112,15 +112,10 @@ async def delete_password_message(message: Message) -> None:
 
 async def start(bot: Bot, state: FSMContext) -> None:
     await state.set_data({"programme": GD})
-    await bot.send_message(
-        state.key.chat_id,
-        _("Registration for {programme}. Have your ID card and your mobile phone at hand.").format(
-            programme=programme(GD).official_name
-        ),
+    intro = _("Registration for {programme}. Have your ID card and your mobile phone at hand.").format(
+        programme=programme(GD).official_name
     )
-    step = FLOW.step(GdRegistration.real_name.state)
-    assert step is not None
-    await ask(bot, state, step)
+    await _next(bot, state, GdRegistration.real_name, intro)
 
 
 async def _next(bot: Bot, state: FSMContext, target: Any, note: str | None = None) -> None:

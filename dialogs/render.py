@@ -12,7 +12,7 @@ def problem(item: Problem) -> str:
     """A refusal: the translated reason, then an example of a right answer."""
     text = _(item.message).format(**item.params)
     if item.example:
-        text += "\n" + _(item.example)
+        text += "\n" + _("Example: {example}").format(example=_(item.example))
     return text
 
 

@@ -24,14 +24,14 @@ def parse_real_name(raw: str) -> str | Problem:
     if _HAN_NAME.match(name.translate(_DOTS).replace(" ", "")):
         name = name.translate(_DOTS).replace(" ", "")
     if not name:
-        return Problem(N_("Please enter your name."), example=N_("Example: 张三"))
+        return Problem(N_("Please enter your name."), example="张三")
     if len(name) > MAX_NAME_LENGTH:
         return Problem(
-            N_("A name has at most {limit} characters."), {"limit": MAX_NAME_LENGTH}, N_("Example: 张三")
+            N_("A name has at most {limit} characters."), {"limit": MAX_NAME_LENGTH}, "张三"
         )
     if len(name) < 2 or not (_HAN_NAME.match(name) or _LATIN_NAME.match(name)):
         return Problem(
             N_("Enter your name exactly as on your ID card, in Chinese characters."),
-            example=N_("Example: 张三 or 阿卜杜·热合曼"),
+            example=N_("张三 or 阿卜杜·热合曼"),
         )
     return name

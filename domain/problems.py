@@ -8,7 +8,8 @@ class Problem:
     """A broken rule.
 
     ``message`` is a gettext message id (marked with ``N_``) with ``{name}`` placeholders;
-    ``params`` fills them after translation. ``example`` is a message id of a valid answer.
+    ``params`` fills them after translation. ``example`` is a valid answer, shown after "Example:"
+    (a message id when it holds words to translate, else the plain value).
     """
 
     message: str

@@ -12,17 +12,18 @@ Limits and error texts follow the Bot API (see AIOGRAM-NOTES.md §3).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import math
 import mimetypes
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PIL import Image
 
@@ -33,7 +34,7 @@ JsonDict = dict[str, Any]
 
 BOT_FIRST_NAME = "报名助手 (sandbox)"
 BOT_USERNAME = "baoming_sandbox_bot"
-DEFAULT_TOKEN = "123456789:sandbox-token"
+_PLACEHOLDER_TOKEN = "123456789:sandbox"  # the id shown before any bot has called
 _TOKEN_FORM = re.compile(r"^(\d+):(\S+)$")
 # A bot command as Telegram marks it: "/word" or "/word@botname" at a word start.
 _COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?!\S)")
@@ -42,7 +43,6 @@ _BOT_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 _DEFAULT_UPDATE_TYPES = frozenset(
     {"message", "edited_message", "callback_query", "inline_query", "my_chat_member", "channel_post"}
 )
-_RATE_LIMITED_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
 # Telegram's own photo sizes: a 90 px thumbnail, 320 and 800 px, the image itself capped at 1280 px.
 _PHOTO_BOXES = (90, 320, 800)
 _PHOTO_MAX_SIDE = 1280
@@ -190,7 +190,9 @@ class StoredMessage:
         return rows
 
     def offers_callback(self, callback_data: str) -> bool:
-        return any(button.get("callback_data") == callback_data for row in self.inline_buttons() for button in row)
+        return any(
+            button.get("callback_data") == callback_data for row in self.inline_buttons() for button in row
+        )
 
 
 @dataclass
@@ -268,7 +270,9 @@ class _Fault:
     def error(self) -> ApiError:
         if self.status == HTTPStatus.TOO_MANY_REQUESTS:
             retry_after = self.retry_after or 1
-            return ApiError(self.status, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
+            return ApiError(
+                self.status, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+            )
         try:
             phrase = HTTPStatus(self.status).phrase
         except ValueError:
@@ -369,7 +373,7 @@ class _HtmlParseError(Exception):
 class _TelegramHtml(HTMLParser):
     """parse_mode=HTML as Telegram understands it: its few tags, entity offsets in UTF-16 units."""
 
-    TAGS = {
+    TAGS: ClassVar[dict[str, str]] = {
         "b": "bold",
         "strong": "bold",
         "i": "italic",
@@ -440,7 +444,9 @@ def _parse_html(text: str) -> tuple[str, list[JsonDict]]:
     except _HtmlParseError as error:
         raise _bad_request(f"can't parse entities: {error}") from None
     if parser.open:
-        raise _bad_request(f'can\'t parse entities: Can\'t find end tag corresponding to start tag "{parser.open[-1][0]}"')
+        raise _bad_request(
+            f"can't parse entities: Can't find end tag corresponding to start tag \"{parser.open[-1][0]}\""
+        )
     return "".join(parser.parts), sorted(parser.entities, key=lambda e: (e["offset"], -e["length"]))
 
 
@@ -465,7 +471,11 @@ def _photo_renditions(data: bytes) -> list[tuple[bytes, int, int]]:
     except (OSError, ValueError, Image.DecompressionBombError):
         raise _bad_request("IMAGE_PROCESS_FAILED") from None
     longest = max(image.size)
-    boxes = [_PHOTO_BOXES[0], *(box for box in _PHOTO_BOXES[1:] if box < longest), min(longest, _PHOTO_MAX_SIDE)]
+    boxes = [
+        _PHOTO_BOXES[0],
+        *(box for box in _PHOTO_BOXES[1:] if box < longest),
+        min(longest, _PHOTO_MAX_SIDE),
+    ]
     renditions = []
     for box in boxes:
         copy = image.copy()
@@ -479,23 +489,22 @@ def _photo_renditions(data: bytes) -> list[tuple[bytes, int, int]]:
 class Emulator:
     """One bot's view of Telegram: users, chats with their message logs, the update queue, limits.
 
+    `token` is the bot's ("<digits>:<text>"); without it the first well-formed token used is adopted.
     `now` gives message dates (epoch seconds; a sandbox clock may drive it); `rate_clock` drives the
     flood limits (monotonic seconds; tests may freeze it).
     """
 
     def __init__(
         self,
-        token: str = DEFAULT_TOKEN,
+        token: str | None = None,
         *,
         limits: Limits | None = None,
         now: Callable[[], float] = time.time,
         rate_clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        match = _TOKEN_FORM.match(token)
-        if match is None:
+        if token is not None and not _TOKEN_FORM.match(token):
             raise ValueError('a bot token has the form "<digits>:<text>"')
         self.token = token
-        self.bot_id = int(match.group(1))
         self.limits = limits or Limits()
         self._now = now
         self._rate_clock = rate_clock
@@ -514,7 +523,9 @@ class Emulator:
         self._next_file_number = 1
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
         self._faults: list[_Fault] = []
-        self._global_bucket = _TokenBucket(self.limits.messages_per_second, self.limits.messages_per_second, rate_clock())
+        self._global_bucket = _TokenBucket(
+            self.limits.messages_per_second, self.limits.messages_per_second, rate_clock()
+        )
         self._chat_buckets: dict[int, _TokenBucket] = {}
         self._last_activity: dict[int, float] = {}
         self._revision = 0
@@ -545,13 +556,34 @@ class Emulator:
 
     # ----- the bot itself
 
+    def authorize(self, token: str) -> bool:
+        """Whether a request with this token is the emulator's bot (else the front answers 401).
+
+        Without a token given at construction, the first well-formed token used becomes the bot's.
+        """
+        if not _TOKEN_FORM.match(token):
+            return False
+        if self.token is None:
+            self.token = token
+        return token == self.token
+
+    @property
+    def bot_id(self) -> int:
+        """The digits before the colon of the token, as on Telegram."""
+        return int((self.token or _PLACEHOLDER_TOKEN).split(":", 1)[0])
+
     def bot_json(self) -> JsonDict:
         return {"id": self.bot_id, "is_bot": True, "first_name": BOT_FIRST_NAME, "username": BOT_USERNAME}
 
     # ----- users and chats (used by the fronts that act as people)
 
     def add_user(
-        self, user_id: int, first_name: str, *, language_code: str | None = "zh-hans", username: str | None = None
+        self,
+        user_id: int,
+        first_name: str,
+        *,
+        language_code: str | None = "zh-hans",
+        username: str | None = None,
     ) -> User:
         """Register a user who has started the bot; their private chat has the same id."""
         user = User(user_id, first_name, language_code, username)
@@ -569,7 +601,9 @@ class Emulator:
         """The in-process client acting as this user (see people.py)."""
         from bot.sandbox.people import Person  # the client is a front: the core only hands it out
 
-        return Person(self, self.add_user(user_id, first_name, language_code=language_code, username=username))
+        return Person(
+            self, self.add_user(user_id, first_name, language_code=language_code, username=username)
+        )
 
     def set_blocked(self, user_id: int, blocked: bool = True) -> None:
         """The user blocks (or unblocks) the bot: sends to them answer 403 like Telegram."""
@@ -604,7 +638,9 @@ class Emulator:
         self, user_id: int, data: bytes, file_name: str, mime_type: str, *, caption: str | None = None
     ) -> StoredMessage:
         if len(data) > self.limits.max_upload_bytes:
-            raise ValueError("Telegram accepts files up to 2 GB from users, but this exceeds the bot upload limit")
+            raise ValueError(
+                "Telegram accepts files up to 2 GB from users, but this exceeds the bot upload limit"
+            )
         document = self._store_file("documents", data, user_id, file_name=file_name, mime_type=mime_type)
         message = self._store_user_message(user_id, caption=caption, document=document)
         self._queue_message_update(message)
@@ -664,13 +700,17 @@ class Emulator:
 
     def throttle_next(self, method: str, retry_after: int = 1, *, times: int = 1) -> None:
         """The next call(s) of `method` answer 429 with `retry_after`."""
-        fault = _Fault(self._canonical(method), HTTPStatus.TOO_MANY_REQUESTS, times, False, retry_after, False)
+        fault = _Fault(
+            self._canonical(method), HTTPStatus.TOO_MANY_REQUESTS, times, False, retry_after, False
+        )
         self._faults.append(fault)
 
     def clear_faults(self) -> None:
         self._faults.clear()
 
-    def calls(self, method: str | None = None, *, chat_id: int | None = None, ok: bool | None = None) -> list[RequestRecord]:
+    def calls(
+        self, method: str | None = None, *, chat_id: int | None = None, ok: bool | None = None
+    ) -> list[RequestRecord]:
         """The request log, filtered: `len(emulator.calls("sendMessage", chat_id=7, ok=True))`."""
         wanted = self._canonical(method) if method else None
         return [
@@ -681,12 +721,18 @@ class Emulator:
             and (ok is None or record.ok == ok)
         ]
 
-    async def wait_idle(self, chat_id: int, quiet: float = 0.3, timeout: float = 10.0) -> None:
-        """Return once the bot fetched every update of this chat and made no call about it for `quiet` s."""
+    async def wait_idle(
+        self,
+        chat_id: int,
+        quiet: float = 0.3,
+        timeout: float = 10.0,  # noqa: ASYNC109 (a deadline with its own error, part of the contract)
+    ) -> None:
+        """Return once the bot confirmed every update of this chat and made no call about it for `quiet` s."""
         deadline = time.monotonic() + timeout
         while True:
             now = time.monotonic()
-            pending = any(u.chat_id == chat_id and not u.delivered for u in self._queue)
+            # Unconfirmed, not merely delivered: a bot that died holding an update gets it again.
+            pending = any(u.chat_id == chat_id for u in self._queue)
             quiet_left = self._last_activity.get(chat_id, -math.inf) + quiet - now
             if not pending and quiet_left <= 0:
                 return
@@ -703,31 +749,38 @@ class Emulator:
 
     # ----- the Bot API, for the bot-facing front
 
-    async def call(self, method: str, params: Mapping[str, Any], uploads: Mapping[str, Upload] | None = None) -> Any:
+    async def call(
+        self, method: str, params: Mapping[str, Any], uploads: Mapping[str, Upload] | None = None
+    ) -> Any:
         """Carry out one Bot API call; returns its `result` or raises ApiError / DroppedConnection."""
-        entry = self._methods.get(method.lower())
         request = _Params(params, uploads or {})
         if method.lower() == "getupdates":
-            return await self._guarded("getUpdates", None, lambda: None, request)
+            return await self._guarded("getUpdates", None, lambda: self._get_updates(request))
+        entry = self._methods.get(method.lower())
         if entry is None:
             self._record(method, None, HTTPStatus.NOT_FOUND, "Not Found")
             raise ApiError(HTTPStatus.NOT_FOUND, "Not Found")
         name, handler = entry
-        return await self._guarded(name, self._chat_of_call(name, request), lambda: handler(request), request)
+
+        async def run() -> Any:
+            return handler(request)
+
+        return await self._guarded(name, self._chat_of_call(name, request), run)
 
     async def download(self, file_path: str) -> StoredFile:
         """The file behind a getFile path (GET /file/bot<token>/<file_path>)."""
         stored = self._file_paths.get(file_path)
 
-        def find() -> StoredFile:
+        async def find() -> StoredFile:
             if stored is None:
                 raise ApiError(HTTPStatus.NOT_FOUND, "Not Found")
             return stored
 
-        result: StoredFile = await self._guarded("download", stored.chat_id if stored else None, find, None)
-        return result
+        found: StoredFile = await self._guarded("download", stored.chat_id if stored else None, find)
+        return found
 
-    async def _guarded(self, name: str, chat_id: int | None, run: Callable[[], Any], request: _Params | None) -> Any:
+    async def _guarded(self, name: str, chat_id: int | None, run: Callable[[], Awaitable[Any]]) -> Any:
+        """Faults first, then the call itself; every outcome goes to the request log."""
         self._mark_activity(chat_id)
         fault = next((f for f in self._faults if f.matches(name)), None)
         if fault is not None:
@@ -735,22 +788,22 @@ class Emulator:
             if fault.remaining <= 0:
                 self._faults.remove(fault)
             if fault.take_effect:
-                try:
-                    run()
-                except ApiError:
-                    pass
-            self._record(name, chat_id, 0 if fault.drop else fault.status, None if fault.drop else fault.error().description)
+                with contextlib.suppress(ApiError):
+                    await run()
+            error = fault.error()
+            self._record(
+                name, chat_id, 0 if fault.drop else error.status, None if fault.drop else error.description
+            )
             if fault.drop:
                 raise DroppedConnection(name)
-            raise fault.error()
+            raise error
         try:
-            if name == "getUpdates":
-                assert request is not None
-                result = await self._get_updates(request)
-            else:
-                result = run()
+            result = await run()
         except ApiError as error:
             self._record(name, chat_id, error.status, error.description)
+            if error.retry_after is not None and chat_id is not None:
+                # The bot was told to come back later: it has not answered yet (for wait_idle).
+                self._last_activity[chat_id] = time.monotonic() + error.retry_after
             raise
         self._record(name, chat_id, HTTPStatus.OK, None)
         self._mark_activity(chat_id)
@@ -805,7 +858,9 @@ class Emulator:
 
     def _send_message(self, params: _Params) -> JsonDict:
         chat = self._target_chat(params)
-        text, entities = self._message_text(params, "text", "parse_mode", "entities", self.limits.max_text_length)
+        text, entities = self._message_text(
+            params, "text", "parse_mode", "entities", self.limits.max_text_length
+        )
         markup = self._inline_markup(params)
         self._take_send_slot(chat.id)
         message = self._store_bot_message(chat, text=text, entities=entities, reply_markup=markup)
@@ -815,7 +870,9 @@ class Emulator:
         message = self._editable_message(params)
         if message.text is None:
             raise _bad_request("there is no text in the message to edit")
-        text, entities = self._message_text(params, "text", "parse_mode", "entities", self.limits.max_text_length)
+        text, entities = self._message_text(
+            params, "text", "parse_mode", "entities", self.limits.max_text_length
+        )
         markup = self._inline_markup(params)  # Telegram drops the keyboard unless it is sent again
         if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
             raise _bad_request(_NOT_MODIFIED)
@@ -895,7 +952,9 @@ class Emulator:
             raise _bad_request("there is no photo in the request")
         if isinstance(source, str):
             largest = self._known_file(source)
-            sizes = [f for f in self._files.values() if f.file_unique_id == largest.file_unique_id] or [largest]
+            sizes = [f for f in self._files.values() if f.file_unique_id == largest.file_unique_id] or [
+                largest
+            ]
         else:
             self._check_upload_size(source, self.limits.max_photo_upload_bytes)
             sizes = self._store_photo(source.data, chat.id)
@@ -941,7 +1000,9 @@ class Emulator:
         return True
 
     def _get_my_commands(self, params: _Params) -> list[JsonDict]:
-        return self.my_commands(scope=self._commands_key(params)[0], language_code=self._commands_key(params)[1])
+        return self.my_commands(
+            scope=self._commands_key(params)[0], language_code=self._commands_key(params)[1]
+        )
 
     def _delete_webhook(self, params: _Params) -> bool:
         if params.flag("drop_pending_updates"):
@@ -1042,13 +1103,21 @@ class Emulator:
             raise _bad_request("can't parse reply keyboard markup JSON object")
         rows = markup["inline_keyboard"]
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise _bad_request("can't parse inline keyboard button: InlineKeyboardMarkup must be an Array of Arrays")
+            raise _bad_request(
+                "can't parse inline keyboard button: InlineKeyboardMarkup must be an Array of Arrays"
+            )
         for row in rows:
             for button in row:
                 if not isinstance(button, dict) or not button.get("text"):
-                    raise _bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+                    raise _bad_request(
+                        "can't parse inline keyboard button: "
+                        "Text buttons are unallowed in the inline keyboard"
+                    )
                 data = button.get("callback_data")
-                if data is not None and not 1 <= len(str(data).encode()) <= self.limits.max_callback_data_bytes:
+                if (
+                    data is not None
+                    and not 1 <= len(str(data).encode()) <= self.limits.max_callback_data_bytes
+                ):
                     raise _bad_request("BUTTON_DATA_INVALID")
         return {"inline_keyboard": [[dict(button) for button in row] for row in rows]}
 
@@ -1073,7 +1142,9 @@ class Emulator:
         if wait > 0:
             retry_after = max(1, math.ceil(wait))
             raise ApiError(
-                HTTPStatus.TOO_MANY_REQUESTS, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+                HTTPStatus.TOO_MANY_REQUESTS,
+                f"Too Many Requests: retry after {retry_after}",
+                retry_after=retry_after,
             )
         bucket.take()
         self._global_bucket.take()
@@ -1102,8 +1173,15 @@ class Emulator:
     # ----- state changes
 
     def _store_file(
-        self, folder: str, data: bytes, chat_id: int | None, *, file_name: str | None = None, mime_type: str | None = None,
-        width: int = 0, height: int = 0,
+        self,
+        folder: str,
+        data: bytes,
+        chat_id: int | None,
+        *,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        width: int = 0,
+        height: int = 0,
     ) -> StoredFile:
         number = self._next_file_number
         self._next_file_number += 1
@@ -1221,12 +1299,10 @@ class Emulator:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def _wait_change(self, timeout: float) -> None:
+    async def _wait_change(self, seconds: float) -> None:
         changed = self._changed
-        try:
-            await asyncio.wait_for(changed.wait(), timeout)
-        except TimeoutError:
-            pass
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(changed.wait(), seconds)
 
 
 def _chat_of_payload(payload: Any) -> int | None:
@@ -1242,10 +1318,3 @@ def _chat_of_payload(payload: Any) -> int | None:
         user_id: int = sender["id"]
         return user_id
     return None
-
-
-def iter_labels(message: StoredMessage) -> Iterable[str]:
-    """Labels of the inline buttons of a message, row by row."""
-    for row in message.inline_buttons():
-        for button in row:
-            yield str(button.get("text", ""))

@@ -13,7 +13,9 @@ from bot.db.tables import metadata
 
 
 def _differences(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "compare_server_default": True}
+    )
     return list(compare_metadata(context, metadata))
 
 
@@ -43,7 +45,9 @@ async def test_first_start_creates_the_database_directory(tmp_path: Path) -> Non
     ("pragma", "expected"),
     [("journal_mode", "wal"), ("foreign_keys", 1), ("busy_timeout", 5000), ("synchronous", 1)],
 )
-async def test_every_sqlite_connection_gets_the_pragmas(engine: AsyncEngine, pragma: str, expected: object) -> None:
+async def test_every_sqlite_connection_gets_the_pragmas(
+    engine: AsyncEngine, pragma: str, expected: object
+) -> None:
     async with engine.connect() as connection:
         value = (await connection.exec_driver_sql(f"PRAGMA {pragma}")).scalar()
     assert value == expected

@@ -16,7 +16,9 @@ GD = "gd-residency"
 TJ = "tj-upgrade"
 
 
-def account(username: str = "zhangsan", id_number: str = "110101199003071233", programme: str = GD) -> Account:
+def account(
+    username: str = "zhangsan", id_number: str = "110101199003071233", programme: str = GD
+) -> Account:
     return Account(
         programme=programme,
         username=username,
@@ -30,7 +32,9 @@ def account(username: str = "zhangsan", id_number: str = "110101199003071233", p
 
 async def new_user(uow: SqlUnitOfWork, external_id: str = "1001") -> int:
     async with uow:
-        user = await uow.users.add(ChatUser(channel=Channel.TELEGRAM, external_id=external_id, created_at=NOW))
+        user = await uow.users.add(
+            ChatUser(channel=Channel.TELEGRAM, external_id=external_id, created_at=NOW)
+        )
         await uow.commit()
     assert user.id is not None
     return user.id
@@ -186,4 +190,6 @@ async def test_aware_datetimes_come_back_as_the_same_instant_and_stay_aware(uow:
 async def test_a_naive_datetime_is_refused_rather_than_guessed(uow: SqlUnitOfWork) -> None:
     async with uow:
         with pytest.raises(StatementError, match="naive datetime"):
-            await uow.users.add(ChatUser(channel=Channel.TELEGRAM, external_id="7", created_at=datetime(2027, 4, 16)))
+            await uow.users.add(
+                ChatUser(channel=Channel.TELEGRAM, external_id="7", created_at=datetime(2027, 4, 16))
+            )

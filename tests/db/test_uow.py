@@ -2,6 +2,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.uow import SqlUnitOfWork
 from domain.model import Channel, ChatUser
@@ -32,13 +33,13 @@ async def test_an_exception_inside_discards_the_changes(uow: SqlUnitOfWork) -> N
 
 
 async def test_committed_changes_are_seen_by_a_later_unit_of_work(
-    uow: SqlUnitOfWork, session_factory: object
+    uow: SqlUnitOfWork, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     async with uow:
         await uow.users.add(person())
         await uow.commit()
 
-    async with SqlUnitOfWork(session_factory) as other:  # type: ignore[arg-type]
+    async with SqlUnitOfWork(session_factory) as other:
         assert await other.users.find(Channel.TELEGRAM, "1001") is not None
 
 

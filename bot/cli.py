@@ -1,0 +1,136 @@
+"""The ``baoming`` command: the main job, the sandbox, and operator checks."""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+from domain import credentials, identity, phones
+from domain.accounts import SUPPORTED_LOCALES
+from domain.clock import SystemClock
+from domain.masking import mask_id_number, mask_phone
+from domain.problems import Problem
+from domain.programmes import catalog, programme
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="baoming", description="报名助手: the application assistant bot")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="serve Telegram with BOT_TOKEN, else the sandbox terminal chat")
+    run.set_defaults(handler=_run)
+
+    sandbox = commands.add_parser("sandbox", help="the local sandbox").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    play = sandbox.add_parser("play", help="play conversation transcripts (*.chat) against the sandbox")
+    play.add_argument("files", nargs="+", metavar="FILE")
+    play.set_defaults(handler=_play)
+
+    check = commands.add_parser("check", help="check a value as the bot would (exit 0 valid, 1 not)")
+    check.add_argument("--lang", choices=SUPPORTED_LOCALES, default="zh_Hans", help="language of the reason")
+    kinds = check.add_subparsers(required=True, metavar="KIND")
+    for kind, helptext in (
+        ("id-number", "an 18-digit resident ID number"),
+        ("mobile", "a mainland mobile number"),
+        ("phone", "a mobile or landline number"),
+        ("password", "a password, by the rules of a programme"),
+    ):
+        sub = kinds.add_parser(kind, help=helptext)
+        sub.add_argument("value")
+        if kind == "password":
+            sub.add_argument("--programme", required=True, choices=sorted(catalog()))
+        sub.set_defaults(handler=_check, kind=kind)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    setup_logging(settings.log_level)
+    if settings.bot_token is None:
+        from bot.sandbox.sandbox_cli import run_terminal
+
+        asyncio.run(run_terminal(settings))
+    else:
+        asyncio.run(_serve_telegram(settings))
+    return 0
+
+
+async def _serve_telegram(settings: Settings) -> None:
+    from bot.app import build_app
+    from bot.sms import load_sender
+
+    clock = SystemClock()
+    # Without a provider, codes go to the log: fit for a trial, said loudly in the README.
+    sender = load_sender(settings.sms_sender, clock, log_codes=True)
+    app = await build_app(settings, clock=clock, sms_sender=sender)
+    try:
+        await app.dispatcher.start_polling(app.bot)
+    finally:
+        await app.engine.dispose()
+
+
+def _play(args: argparse.Namespace) -> int:
+    from bot.sandbox.sandbox_cli import play
+
+    setup_logging("WARNING")
+    return play(args.files)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from bot.app import build_i18n
+
+    i18n = build_i18n()
+
+    def translate(message: str) -> str:
+        return i18n.gettext(message, locale=args.lang)
+
+    checkers: dict[str, Callable[[str], str | Problem | list[Problem]]] = {
+        "id-number": lambda value: _describe_id(value, translate),
+        "mobile": lambda value: _masked(phones.parse_mobile(value)),
+        "phone": lambda value: _masked(phones.parse_phone(value)),
+        "password": lambda value: (
+            credentials.check_password(value, programme(args.programme).password_policy)
+            or translate("a valid password")
+        ),
+    }
+    outcome = checkers[args.kind](args.value)
+    problems = [outcome] if isinstance(outcome, Problem) else outcome if isinstance(outcome, list) else []
+    if problems:
+        for item in problems:
+            text = translate(item.message).format(**item.params)
+            if item.example:
+                text += "\n" + translate("Example: {example}").format(example=translate(item.example))
+            print(text)
+        return 1
+    print(f"OK: {outcome}")
+    return 0
+
+
+def _describe_id(value: str, translate: Callable[[str], str]) -> str | Problem:
+    parsed = identity.parse_resident_id(value, date.today())
+    if isinstance(parsed, Problem):
+        return parsed
+    sex = translate("male") if parsed.sex is identity.Sex.MALE else translate("female")
+    return f"{mask_id_number(parsed.number)}, {parsed.birth_date.isoformat()}, {sex}"
+
+
+def _masked(outcome: str | Problem) -> str | Problem:
+    return outcome if isinstance(outcome, Problem) else mask_phone(outcome)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""The in-process client of the emulator: tests, transcripts and the terminal chat act as users here.
+
+A Person sees its private chat as a Telegram app shows it: the bot's messages with their current
+text, buttons and files. It can only press buttons that are shown (the emulator refuses others).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from bot.sandbox.emulator import CallbackAnswer, Emulator, StoredMessage, User
+
+
+@dataclass(frozen=True)
+class ShownDocument:
+    file_name: str | None
+    mime_type: str | None
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    """A bot message as the user sees it now. `text` is the text or the caption of a file."""
+
+    message_id: int
+    date: int
+    text: str
+    buttons: list[list[str]]
+    button_data: list[list[str | None]]  # callback data beside each label (None: a URL button)
+    edited: bool
+    deleted: bool
+    document: ShownDocument | None
+    photo: bytes | None  # the largest size
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for row in self.buttons for label in row]
+
+    def data_of(self, label: str) -> str | None:
+        for labels, data in zip(self.buttons, self.button_data, strict=True):
+            if label in labels:
+                return data[labels.index(label)]
+        raise LookupError(f"no button {label!r} on message {self.message_id}; offered: {self.labels}")
+
+    @classmethod
+    def of(cls, message: StoredMessage) -> ShownMessage:
+        rows = message.inline_buttons()
+        document = message.document
+        return cls(
+            message_id=message.message_id,
+            date=message.date,
+            text=message.text if message.text is not None else (message.caption or ""),
+            buttons=[[str(button.get("text", "")) for button in row] for row in rows],
+            button_data=[[button.get("callback_data") for button in row] for row in rows],
+            edited=message.edited,
+            deleted=message.deleted,
+            document=ShownDocument(document.file_name, document.mime_type, document.data)
+            if document
+            else None,
+            photo=message.photo[-1].data if message.photo else None,
+        )
+
+
+class Person:
+    """One user in their private chat with the bot (chat id == user id)."""
+
+    def __init__(self, emulator: Emulator, user: User) -> None:
+        self.emulator = emulator
+        self.user = user
+        self._seen_revision = emulator.revision
+
+    @property
+    def user_id(self) -> int:
+        return self.user.id
+
+    @property
+    def chat_id(self) -> int:
+        return self.user.id
+
+    async def send_text(self, text: str) -> int:
+        """Send a text (commands get their bot_command entity); returns its message id."""
+        message = self.emulator.user_sends_text(self.user_id, text)
+        await asyncio.sleep(0)
+        return message.message_id
+
+    async def send_document(
+        self, data: bytes, file_name: str, mime_type: str, *, caption: str | None = None
+    ) -> int:
+        message = self.emulator.user_sends_document(self.user_id, data, file_name, mime_type, caption=caption)
+        await asyncio.sleep(0)
+        return message.message_id
+
+    async def send_photo(self, data: bytes, *, caption: str | None = None) -> int:
+        """Send an image the way apps send a "photo": Telegram re-encodes it into several sizes."""
+        message = self.emulator.user_sends_photo(self.user_id, data, caption=caption)
+        await asyncio.sleep(0)
+        return message.message_id
+
+    async def press(self, label: str) -> None:
+        """Tap the button with this label on the newest bot message offering it.
+
+        An exact label wins; otherwise a label containing `label` is taken if it is the only one on
+        the newest message that has such labels. Raises LookupError listing what is offered.
+        """
+        shown = [m for m in reversed(self.messages) if not m.deleted and m.buttons]
+        target = next(((m, label) for m in shown if label in m.labels), None)
+        if target is None:
+            needle = label.casefold()
+            for message in shown:
+                matches = [text for text in message.labels if needle in text.casefold()]
+                if len(matches) > 1:
+                    raise LookupError(f"{label!r} matches several buttons: {matches}")
+                if matches:
+                    target = (message, matches[0])
+                    break
+        if target is None:
+            offered = [text for message in shown for text in message.labels]
+            raise LookupError(f"no button {label!r} is shown; offered: {offered}")
+        message, exact_label = target
+        data = message.data_of(exact_label)
+        if data is None:
+            raise LookupError(f"button {exact_label!r} opens a link; it sends no callback")
+        self.emulator.press(self.chat_id, message.message_id, data, user_id=self.user_id)
+        await asyncio.sleep(0)
+
+    @property
+    def messages(self) -> list[ShownMessage]:
+        """The bot's messages in this chat, in chat order, current state (deleted ones marked)."""
+        return [ShownMessage.of(m) for m in self.emulator.chat_messages(self.chat_id) if m.from_bot]
+
+    async def new_messages(
+        self,
+        quiet: float = 0.3,
+        timeout: float = 10.0,  # noqa: ASYNC109 (a deadline with its own error, as in wait_idle)
+    ) -> list[ShownMessage]:
+        """Wait until the bot has answered, then the bot messages sent, edited or deleted since the
+        last call, in chat order."""
+        await self.emulator.wait_idle(self.chat_id, quiet=quiet, timeout=timeout)
+        seen, self._seen_revision = self._seen_revision, self.emulator.revision
+        return [
+            ShownMessage.of(m)
+            for m in self.emulator.chat_messages(self.chat_id)
+            if m.from_bot and m.revision > seen
+        ]
+
+    @property
+    def own_deleted_ids(self) -> list[int]:
+        """Ids of this person's own messages that the bot deleted (e.g. one carrying a password)."""
+        return [
+            m.message_id
+            for m in self.emulator.chat_messages(self.chat_id)
+            if m.sender_id == self.user_id and m.deleted
+        ]
+
+    @property
+    def callback_answers(self) -> list[CallbackAnswer]:
+        return self.emulator.callback_answers(self.chat_id)
+
+    def block_bot(self, blocked: bool = True) -> None:
+        """Block (or unblock) the bot: its sends to this person then fail with 403."""
+        self.emulator.set_blocked(self.user_id, blocked)

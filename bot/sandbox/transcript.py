@@ -1,0 +1,595 @@
+"""Conversation transcripts (``*.chat``): a flow written as text, played against the sandbox.
+
+The format is documented in the README ("Conversation transcripts"). ``parse`` turns a file into
+steps and reports a malformed line with its number; ``play`` runs the steps against a running
+``Sandbox`` and raises ``Mismatch`` on the first expectation the bot does not meet. Both stay free of
+pytest so that ``baoming sandbox play`` and the pytest collector (tests/conftest.py) share them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from domain.masking import mask_mobile
+
+if TYPE_CHECKING:
+    from bot.sandbox.harness import Sandbox
+    from bot.sandbox.people import Person, ShownMessage
+    from bot.sms import Sms
+
+DEFAULT_WAIT = 10.0  # seconds an expectation waits for the bot (DESIGN.md: "waits up to 10 s")
+DEFAULT_LANGUAGE = "zh-hans"
+POLL_INTERVAL = 0.05  # seconds between looks while waiting for something the bot has not done yet
+
+# ----- the steps of a transcript
+
+
+@dataclass(frozen=True)
+class Step:
+    line: int
+    source: str  # the line as written, for the diff
+
+
+@dataclass(frozen=True)
+class SetClock(Step):
+    moment: datetime | None  # an absolute moment (Beijing time when no zone is given) ...
+    delta: timedelta | None  # ... or a move forward
+
+
+@dataclass(frozen=True)
+class DeclareActor(Step):
+    actor: str
+    language_code: str
+
+
+@dataclass(frozen=True)
+class SendText(Step):
+    actor: str
+    text: str  # may hold the {sms} / {wrong-sms} placeholders, filled in when played
+
+
+@dataclass(frozen=True)
+class Press(Step):
+    actor: str
+    label: str
+    times: int  # 2: a double tap, the second press sent without waiting for the bot
+
+
+@dataclass(frozen=True)
+class SendFile(Step):
+    actor: str
+    path: Path  # resolved against the transcript's folder
+    as_photo: bool
+
+
+@dataclass(frozen=True)
+class ExpectMessage(Step):
+    actor: str | None  # None: the last actor
+    needle: str
+    regex: bool
+
+
+@dataclass(frozen=True)
+class ExpectButton(Step):
+    label: str
+    offered: bool
+
+
+@dataclass(frozen=True)
+class ExpectDeleted(Step):
+    pass
+
+
+@dataclass(frozen=True)
+class ExpectNothing(Step):
+    actor: str | None
+
+
+@dataclass(frozen=True)
+class ExpectSms(Step):
+    needle: str
+
+
+@dataclass(frozen=True)
+class Restart(Step):
+    pass
+
+
+@dataclass(frozen=True)
+class Fault(Step):
+    method: str
+    status: int  # 0 with drop
+    times: int
+    drop: bool
+
+
+@dataclass(frozen=True)
+class Transcript:
+    path: Path
+    title: str
+    steps: list[Step]
+
+
+class TranscriptSyntaxError(ValueError):
+    def __init__(self, path: Path, line: int, reason: str, source: str) -> None:
+        super().__init__(f"{path}:{line}: {reason}\n    {source}")
+        self.path, self.line, self.reason, self.source = path, line, reason, source
+
+
+# ----- parsing
+
+_ACTOR_NAME = r"[^\s>?~+\-!.#\[\]{}]+"
+_ACTOR_LINE = re.compile(rf"^(?P<actor>{_ACTOR_NAME})>\s?(?P<payload>.*)$")
+_BOT_LINE = re.compile(rf"^bot(?:@(?P<actor>{_ACTOR_NAME}))?(?P<kind>[?~+\-!.])\s*(?P<rest>.*)$")
+_DECLARE = re.compile(rf"^actor\s+(?P<actor>{_ACTOR_NAME})(?:\s+lang=(?P<lang>[A-Za-z_-]+))?$")
+_BUTTON = re.compile(r"^\[(?P<label>[^\[\]].*?)\]$")
+_DOUBLE_BUTTON = re.compile(r"^\[\[(?P<label>.+?)\]\]$")
+_DELTA_PART = re.compile(r"(\d+)\s*([dhms])")
+_DELTA = re.compile(r"^\+\s*(?:\d+\s*[dhms]\s*)+$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+_RESERVED_ACTORS = {"bot", "sms", "clock", "restart", "fault", "actor"}
+
+
+def parse_file(path: Path) -> Transcript:
+    return parse(path.read_text(encoding="utf-8"), path)
+
+
+def parse(text: str, path: Path) -> Transcript:
+    """The steps of a transcript; raises TranscriptSyntaxError on the first malformed line."""
+    title = ""
+    steps: list[Step] = []
+    actors: set[str] = set()  # those who have acted so far
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            title = title or line.lstrip("#").strip()
+            continue
+        try:
+            step = _parse_line(line, number, path.parent)
+            _check_order(step, actors)
+        except ValueError as error:
+            raise TranscriptSyntaxError(path, number, str(error), line) from None
+        steps.append(step)
+    return Transcript(path, title or path.stem, steps)
+
+
+def _parse_line(line: str, number: int, folder: Path) -> Step:
+    if line == "restart":
+        return Restart(number, line)
+    if line.startswith("clock ") or line == "clock":
+        return _parse_clock(line, number)
+    if line.startswith("fault ") or line == "fault":
+        return _parse_fault(line, number)
+    if line.startswith("sms?"):
+        needle = line.removeprefix("sms?").strip()
+        if not needle:
+            raise ValueError("sms? needs the text the SMS must contain")
+        return ExpectSms(number, line, needle)
+    if match := _DECLARE.match(line):
+        actor = _actor_name(match["actor"])
+        return DeclareActor(number, line, actor, match["lang"] or DEFAULT_LANGUAGE)
+    if match := _BOT_LINE.match(line):
+        return _parse_bot(match, number, line)
+    if match := _ACTOR_LINE.match(line):
+        return _parse_action(_actor_name(match["actor"]), match["payload"].strip(), number, line, folder)
+    raise ValueError(
+        "not a transcript line: expected 'NAME> ...', 'bot? ...', 'bot~ ...', 'bot+ [...]', "
+        "'bot- [...]', 'bot! deleted', 'bot.', 'sms? ...', 'clock ...', 'restart', 'fault ...', "
+        "'actor NAME lang=..' or a # comment"
+    )
+
+
+def _check_order(step: Step, actors: set[str]) -> None:
+    """Lines that only make sense after others: caught before anything is played."""
+    if isinstance(step, DeclareActor) and step.actor in actors:
+        raise ValueError(f"'actor {step.actor}' must come before {step.actor}'s first line")
+    if isinstance(step, SendText | Press | SendFile):
+        actors.add(step.actor)
+    elif isinstance(step, ExpectMessage | ExpectNothing | ExpectDeleted) and not actors:  # noqa: SIM102
+        if getattr(step, "actor", None) is None:  # bot@NAME may watch someone who has not acted
+            raise ValueError("an expectation of the bot needs an actor who has sent something before it")
+
+
+def _actor_name(name: str) -> str:
+    if name in _RESERVED_ACTORS:
+        raise ValueError(f"{name!r} is a keyword, not an actor name")
+    return name
+
+
+def _parse_action(actor: str, payload: str, number: int, line: str, folder: Path) -> Step:
+    if not payload:
+        raise ValueError("nothing to send")
+    if match := _DOUBLE_BUTTON.match(payload):
+        return Press(number, line, actor, match["label"].strip(), times=2)
+    if match := _BUTTON.match(payload):
+        return Press(number, line, actor, match["label"].strip(), times=1)
+    for command, as_photo in (("/file", False), ("/photo", True)):
+        if payload == command or payload.startswith(command + " "):
+            relative = payload.removeprefix(command).strip()
+            if not relative:
+                raise ValueError(f"{command} needs a path (relative to the transcript)")
+            return SendFile(number, line, actor, (folder / relative).resolve(), as_photo)
+    return SendText(number, line, actor, payload)
+
+
+def _parse_bot(match: re.Match[str], number: int, line: str) -> Step:
+    kind, rest = match["kind"], match["rest"].strip()
+    actor = _actor_name(match["actor"]) if match["actor"] else None
+    if kind in "?~":
+        if not rest:
+            raise ValueError(f"bot{kind} needs the text to look for")
+        if kind == "~":
+            try:
+                re.compile(rest)
+            except re.error as error:
+                raise ValueError(f"not a valid regular expression: {error}") from None
+        return ExpectMessage(number, line, actor, rest, regex=kind == "~")
+    if kind == ".":
+        if rest:
+            raise ValueError("'bot.' takes nothing after it")
+        return ExpectNothing(number, line, actor)
+    if actor is not None:
+        raise ValueError(f"bot{kind} always refers to the last matched message; drop @{actor}")
+    if kind == "!":
+        if rest != "deleted":
+            raise ValueError("expected 'bot! deleted'")
+        return ExpectDeleted(number, line)
+    button = _BUTTON.match(rest)
+    if button is None:
+        raise ValueError(f"expected 'bot{kind} [button label]'")
+    return ExpectButton(number, line, button["label"].strip(), offered=kind == "+")
+
+
+def _parse_clock(line: str, number: int) -> SetClock:
+    moved = parse_clock(line.removeprefix("clock"))
+    if isinstance(moved, timedelta):
+        return SetClock(number, line, None, moved)
+    return SetClock(number, line, moved, None)
+
+
+def parse_clock(value: str) -> datetime | timedelta:
+    """``2027-04-16 09:00`` (Beijing time) → a moment; ``+6m`` / ``+2h`` / ``+1d`` / ``+90s`` → a move."""
+    value = value.strip()
+    if _DELTA.match(value):
+        delta = timedelta()
+        for amount, unit in _DELTA_PART.findall(value):
+            delta += timedelta(**{_UNITS[unit]: int(amount)})
+        return delta
+    # The zone name, when written, can only be Beijing time: the sandbox clock has no other.
+    value = value.removesuffix("Asia/Shanghai").strip().replace("T", " ")
+    for layout in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, layout)
+        except ValueError:
+            continue
+    raise ValueError(
+        "expected 'clock YYYY-MM-DD HH:MM' (Beijing time) or 'clock +6m' / '+2h' / '+1d' / '+90s'"
+    )
+
+
+def _parse_fault(line: str, number: int) -> Fault:
+    words = line.split()[1:]
+    times = 1
+    if words and re.fullmatch(r"x\d+", words[-1]):
+        times = int(words.pop()[1:])
+    if len(words) != 2 or times < 1:
+        raise ValueError("expected 'fault METHOD 429|500|drop [xN]' (METHOD may be *)")
+    method, kind = words
+    if kind == "drop":
+        return Fault(number, line, method, 0, times, drop=True)
+    if not re.fullmatch(r"[45]\d\d", kind):
+        raise ValueError("a fault is an HTTP status 4xx/5xx (429 carries retry_after 1) or 'drop'")
+    return Fault(number, line, method, int(kind), times, drop=False)
+
+
+# ----- playing
+
+
+class Mismatch(AssertionError):
+    """The bot did not do what a line of a transcript expects; ``report()`` is the readable diff."""
+
+    def __init__(
+        self,
+        path: Path,
+        step: Step,
+        expectation: str,
+        *,
+        actor: str | None = None,
+        unread: Sequence[ShownMessage] = (),
+        last_read: ShownMessage | None = None,
+        note: str | None = None,
+    ) -> None:
+        self.path, self.line, self.source = path, step.line, step.source
+        self.expectation, self.actor, self.note = expectation, actor, note
+        self.unread, self.last_read = list(unread), last_read
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        lines = [
+            f"FAIL {self.path}:{self.line}",
+            f"  line:     {self.source}",
+            f"  expected: {self.expectation}",
+        ]
+        if self.note:
+            lines.append(f"  but:      {self.note}")
+        if self.actor is not None:
+            if self.unread:
+                lines.append(f"  unread messages of {self.actor}:")
+                lines.extend(describe(message) for message in self.unread)
+            else:
+                lines.append(f"  unread messages of {self.actor}: none")
+                if self.last_read is not None:
+                    lines.append("  the last message read:")
+                    lines.append(describe(self.last_read))
+        return "\n".join(lines)
+
+
+def describe(message: ShownMessage, indent: str = "    ") -> str:
+    """A bot message as text: id, marks, text (or file), then its buttons row by row."""
+    marks = " (edited)" if message.edited else ""
+    marks += " (deleted)" if message.deleted else ""
+    text = message.text
+    if message.document is not None:
+        text = f"[file {message.document.file_name or 'unnamed'}] {text}"
+    elif message.photo is not None:
+        text = f"[photo] {text}"
+    first, *rest = text.splitlines() or [""]
+    lines = [f"{indent}#{message.message_id}{marks} {first}"]
+    lines.extend(f"{indent}    {part}" for part in rest)
+    lines.extend(f"{indent}    " + "  ".join(f"[{label}]" for label in row) for row in message.buttons)
+    return "\n".join(lines)
+
+
+def render_sms(sms: Sms) -> str:
+    """How an SMS reads in transcripts and in the terminal chat (the mobile masked, RULES.md §5)."""
+    return f"to {mask_mobile(sms.mobile)}: {sms.code} ({sms.purpose})"
+
+
+def wrong_code(code: str) -> str:
+    """A code of the same length that is certainly not ``code``."""
+    digits = len(code) or 6
+    return f"{(int(code) + 1) % 10**digits if code.isdigit() else 0:0{digits}d}"
+
+
+class _Reader:
+    """What one actor has read of their chat: unread bot messages in order, and the last one read."""
+
+    def __init__(self, person: Person) -> None:
+        self.person = person
+        self.unread: list[ShownMessage] = []
+        self.last_read: ShownMessage | None = None
+        self.texts: dict[
+            int, str
+        ] = {}  # message id → text as last seen, to tell a new text from a keyboard edit
+        self.last_sent_id: int | None = None
+
+    async def pull(self, timeout: float) -> None:  # noqa: ASYNC109 (a deadline, not a cancel scope)
+        """Wait until the bot is idle in this chat (at most ``timeout`` s) and take in what changed.
+
+        When nothing changed, pause briefly so that callers waiting for news do not spin.
+        """
+        try:
+            changes = await self.person.new_messages(timeout=max(timeout, POLL_INTERVAL))
+        except TimeoutError:  # the bot is still busy; the caller's deadline decides
+            changes = []
+        for message in changes:
+            self._take(message)
+        if not changes:
+            await asyncio.sleep(min(POLL_INTERVAL, max(timeout, 0)))
+
+    def _take(self, message: ShownMessage) -> None:
+        position = next((i for i, m in enumerate(self.unread) if m.message_id == message.message_id), None)
+        if message.deleted:
+            if position is not None:
+                del self.unread[position]
+            return
+        if position is not None:  # not read yet: the user sees only its newest form
+            self.unread[position] = message
+        elif message.message_id not in self.texts or self.texts[message.message_id] != message.text:
+            self.unread.append(message)  # a new message, or a read one whose text changed
+        self.texts[message.message_id] = message.text
+
+    def consume_through(self, index: int) -> ShownMessage:
+        matched = self.unread[index]
+        del self.unread[: index + 1]
+        self.last_read = matched
+        return matched
+
+
+class Player:
+    """Plays one transcript against a running sandbox; each actor is created on first use."""
+
+    def __init__(self, sandbox: Sandbox, transcript: Transcript, *, wait: float = DEFAULT_WAIT) -> None:
+        self.sandbox = sandbox
+        self.transcript = transcript
+        self.wait = wait
+        self.readers: dict[str, _Reader] = {}
+        self.languages: dict[str, str] = {}
+        self.last_actor: str | None = None
+        self.last_matched: ShownMessage | None = None
+
+    async def play(self) -> None:
+        for step in self.transcript.steps:
+            await self._play_step(step)
+
+    def _mismatch(
+        self, step: Step, expectation: str, actor: str | None = None, note: str | None = None
+    ) -> Mismatch:
+        reader = self.readers.get(actor) if actor else None
+        return Mismatch(
+            self.transcript.path,
+            step,
+            expectation,
+            actor=actor,
+            unread=reader.unread if reader else (),
+            last_read=reader.last_read if reader else None,
+            note=note,
+        )
+
+    def _reader(self, actor: str) -> _Reader:
+        if actor not in self.readers:
+            person = self.sandbox.person(actor, language_code=self.languages.get(actor, DEFAULT_LANGUAGE))
+            self.readers[actor] = _Reader(person)
+        return self.readers[actor]
+
+    def _target(self, step: Step, actor: str | None) -> str:
+        target = actor or self.last_actor
+        if target is None:
+            raise self._mismatch(step, "an actor to look at", note="no actor has sent anything yet")
+        return target
+
+    async def _play_step(self, step: Step) -> None:
+        if isinstance(step, DeclareActor):
+            if step.actor in self.readers:
+                raise self._mismatch(
+                    step, "'actor' before the actor's first line", note="the actor already acted"
+                )
+            self.languages[step.actor] = step.language_code
+        elif isinstance(step, SetClock):
+            if step.moment is not None:
+                self.sandbox.clock.set(step.moment)
+            elif step.delta is not None:
+                self.sandbox.clock.advance(step.delta)
+        elif isinstance(step, SendText):
+            reader = self._reader(step.actor)
+            self.last_actor = step.actor
+            reader.last_sent_id = await reader.person.send_text(self._fill_placeholders(step, step.text))
+        elif isinstance(step, Press):
+            await self._press(step)
+        elif isinstance(step, SendFile):
+            await self._send_file(step)
+        elif isinstance(step, ExpectMessage):
+            await self._expect_message(step)
+        elif isinstance(step, ExpectButton):
+            self._expect_button(step)
+        elif isinstance(step, ExpectDeleted):
+            await self._expect_deleted(step)
+        elif isinstance(step, ExpectNothing):
+            actor = self._target(step, step.actor)
+            reader = self._reader(actor)
+            await reader.pull(self.wait)
+            if reader.unread:
+                raise self._mismatch(step, f"no further message to {actor}", actor)
+        elif isinstance(step, ExpectSms):
+            await self._expect_sms(step)
+        elif isinstance(step, Restart):
+            await self.sandbox.restart_bot()
+        elif isinstance(step, Fault):
+            self._inject(step)
+        else:  # pragma: no cover - parse() makes only the kinds above
+            raise TypeError(f"unknown step {step!r}")
+
+    def _fill_placeholders(self, step: Step, text: str) -> str:
+        if "{sms}" not in text and "{wrong-sms}" not in text:
+            return text
+        latest = self.sandbox.sms.latest()
+        if latest is None:
+            raise self._mismatch(step, "an SMS code in the inbox for {sms}", note="no SMS has been sent")
+        return text.replace("{wrong-sms}", wrong_code(latest.code)).replace("{sms}", latest.code)
+
+    async def _press(self, step: Press) -> None:
+        reader = self._reader(step.actor)
+        self.last_actor = step.actor
+        for attempt in range(step.times):
+            try:
+                await reader.person.press(step.label)
+            except (LookupError, ValueError) as error:
+                if attempt > 0:
+                    raise self._mismatch(step, f"a button [{step.label}]", step.actor, str(error)) from None
+                # The message offering it may still be on its way: wait for the bot, then try again.
+                await reader.pull(self.wait)
+                try:
+                    await reader.person.press(step.label)
+                except (LookupError, ValueError) as again:
+                    raise self._mismatch(step, f"a button [{step.label}]", step.actor, str(again)) from None
+
+    async def _send_file(self, step: SendFile) -> None:
+        reader = self._reader(step.actor)
+        self.last_actor = step.actor
+        try:
+            data = step.path.read_bytes()
+        except OSError as error:
+            raise self._mismatch(step, f"a readable file {step.path}", note=str(error)) from None
+        if step.as_photo:
+            reader.last_sent_id = await reader.person.send_photo(data)
+        else:
+            mime_type = mimetypes.guess_type(step.path.name)[0] or "application/octet-stream"
+            reader.last_sent_id = await reader.person.send_document(data, step.path.name, mime_type)
+
+    async def _expect_message(self, step: ExpectMessage) -> None:
+        actor = self._target(step, step.actor)
+        reader = self._reader(actor)
+        if step.regex:
+            pattern = re.compile(step.needle)
+            what = f"a message to {actor} matching /{step.needle}/"
+        else:
+            pattern = re.compile(re.escape(step.needle))
+            what = f"a message to {actor} containing {step.needle!r}"
+        deadline = time.monotonic() + self.wait
+        while True:
+            index = next((i for i, m in enumerate(reader.unread) if pattern.search(m.text)), None)
+            if index is not None:
+                self.last_matched = reader.consume_through(index)
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise self._mismatch(step, what, actor, f"none came within {self.wait:g} s")
+            await reader.pull(remaining)
+
+    def _expect_button(self, step: ExpectButton) -> None:
+        message = self.last_matched
+        verb = "offers" if step.offered else "does not offer"
+        expectation = f"the last matched message {verb} [{step.label}]"
+        if message is None:
+            raise self._mismatch(step, expectation, note="no message has been matched yet (use bot? first)")
+        if (step.label in message.labels) != step.offered:
+            raise self._mismatch(step, expectation, note="the message was:\n" + describe(message))
+
+    async def _expect_deleted(self, step: ExpectDeleted) -> None:
+        actor = self._target(step, None)
+        reader = self._reader(actor)
+        expectation = f"the bot deleted the last message {actor} sent"
+        if reader.last_sent_id is None:
+            raise self._mismatch(step, expectation, note=f"{actor} has sent no message")
+        deadline = time.monotonic() + self.wait
+        while reader.last_sent_id not in reader.person.own_deleted_ids:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise self._mismatch(step, expectation, actor, f"it is still there after {self.wait:g} s")
+            await reader.pull(remaining)
+
+    async def _expect_sms(self, step: ExpectSms) -> None:
+        deadline = time.monotonic() + self.wait
+        while True:
+            latest = self.sandbox.sms.latest()
+            if latest is not None and step.needle in render_sms(latest):
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self.last_actor is None:
+                note = f"it reads {render_sms(latest)!r}" if latest else "no SMS has been sent"
+                raise self._mismatch(step, f"the latest SMS contains {step.needle!r}", note=note)
+            await self._reader(self.last_actor).pull(remaining)
+
+    def _inject(self, step: Fault) -> None:
+        emulator = self.sandbox.emulator
+        if step.drop:
+            emulator.inject_fault(step.method, drop=True, times=step.times)
+        elif step.status == 429:
+            emulator.throttle_next(step.method, retry_after=1, times=step.times)
+        else:
+            emulator.inject_fault(step.method, status=step.status, times=step.times)
+
+
+async def play(sandbox: Sandbox, transcript: Transcript, *, wait: float = DEFAULT_WAIT) -> None:
+    """Play ``transcript`` against a started sandbox; raises Mismatch on the first unmet expectation."""
+    await Player(sandbox, transcript, wait=wait).play()
