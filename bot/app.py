@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import dialogs
+from dialogs.buttons import SingleUseButtonsMiddleware
 from bot.config import LOCALES_DIR, Settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.fsm_storage import SqlStorage
@@ -75,6 +76,7 @@ async def build_app(
     )
     dispatcher.update.outer_middleware(UnitOfWorkMiddleware(session_factory, clock))
     LocaleMiddleware(i18n).setup(dispatcher)
+    dispatcher.callback_query.outer_middleware(SingleUseButtonsMiddleware())
     dispatcher.include_routers(*dialogs.get_routers())
     dispatcher.errors.register(_on_error)
     dispatcher.startup.register(_set_commands)

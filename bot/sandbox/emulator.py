@@ -286,7 +286,6 @@ class _QueuedUpdate:
     payload: JsonDict
     kind: str
     chat_id: int | None
-    delivered: bool = False
 
 
 class _TokenBucket:
@@ -851,7 +850,6 @@ class Emulator:
                 break
             await self._wait_change(remaining)
         for update in ready:
-            update.delivered = True
             self._mark_activity(update.chat_id)
         self._touch()
         return [{"update_id": u.update_id, u.kind: u.payload} for u in ready]

@@ -120,7 +120,7 @@ class Transcript:
 
 class TranscriptSyntaxError(ValueError):
     def __init__(self, path: Path, line: int, reason: str, source: str) -> None:
-        super().__init__(f"{path}:{line}: {reason}\n    {source}")
+        super().__init__(f"{_shown_path(path)}:{line}: {reason}\n    {source}")
         self.path, self.line, self.reason, self.source = path, line, reason, source
 
 
@@ -316,7 +316,7 @@ class Mismatch(AssertionError):
 
     def report(self) -> str:
         lines = [
-            f"FAIL {self.path}:{self.line}",
+            f"FAIL {_shown_path(self.path)}:{self.line}",
             f"  line:     {self.source}",
             f"  expected: {self.expectation}",
         ]
@@ -332,6 +332,14 @@ class Mismatch(AssertionError):
                     lines.append("  the last message read:")
                     lines.append(describe(self.last_read))
         return "\n".join(lines)
+
+
+def _shown_path(path: Path) -> str:
+    """Relative to the working directory when inside it: shorter, and clickable in most terminals."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def describe(message: ShownMessage, indent: str = "    ") -> str:

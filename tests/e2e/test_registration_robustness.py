@@ -44,7 +44,7 @@ async def tap(person: Person, label: str) -> str:
 async def begin_registration(person: Person) -> None:
     await say(person, "/start")
     await tap(person, "广东")
-    assert "步骤 1/7" in await tap(person, "注册新账号")
+    assert "第 1/7 步" in await tap(person, "注册新账号")
 
 
 async def register(person: Person, sandbox: Sandbox, id_number: str = ID_NUMBER, mobile: str = MOBILE) -> str:
@@ -77,7 +77,7 @@ async def test_an_oversized_answer_is_refused_and_earlier_answers_are_kept(sandb
     await say(applicant, "张三")
     refusal = await say(applicant, "1" * 4096)
     assert "18位" in refusal
-    assert "步骤 3/7" in await say(applicant, ID_NUMBER)
+    assert "第 3/7 步" in await say(applicant, ID_NUMBER)
 
 
 async def test_forged_button_data_from_one_applicant_never_shows_anothers_data(sandbox: Sandbox) -> None:
@@ -99,7 +99,7 @@ async def test_forged_button_data_from_one_applicant_never_shows_anothers_data(s
     assert "注册成功" not in shown
     # the bot is still serving both of them
     assert "zhangsan1233" in await say(first, "/status")
-    assert "步骤 1/7" in await tap(second, "广东") + await tap(second, "注册新账号")
+    assert "第 1/7 步" in await tap(second, "广东") + await tap(second, "注册新账号")
 
 
 async def _start_bot_process(base_url: str, database_url: str) -> asyncio.subprocess.Process:
@@ -119,13 +119,13 @@ async def test_the_bot_process_killed_mid_form_resumes_where_the_applicant_was(t
     process = await _start_bot_process(base_url, database_url)
     try:
         await begin_registration(applicant)
-        assert "步骤 2/7" in await say(applicant, "张三")
+        assert "第 2/7 步" in await say(applicant, "张三")
         process.send_signal(signal.SIGKILL)  # no shutdown hook runs: only what was committed survives
         await process.wait()
         await applicant.send_text(ID_NUMBER)  # waits in the update queue while no bot runs
         process = await _start_bot_process(base_url, database_url)
         replies = "\n".join(item.text for item in await applicant.new_messages(timeout=30))
-        assert "步骤 3/7" in replies
+        assert "第 3/7 步" in replies
     finally:
         if process.returncode is None:
             process.kill()

@@ -53,9 +53,7 @@ def test_an_actor_line_sends_text_presses_buttons_or_sends_files() -> None:
         "applicant> {sms}\n"
     )
     assert steps[0] == SendText(1, "applicant> /start", "applicant", "/start")
-    assert steps[1] == Press(
-        2, "applicant> [Register a new account]", "applicant", "Register a new account", 1
-    )
+    assert steps[1] == Press(2, "applicant> [Register]", "applicant", "Register", 1)
     assert isinstance(steps[2], Press) and steps[2].times == 2 and steps[2].label == "注册新账号"
     assert isinstance(steps[3], SendFile) and not steps[3].as_photo
     assert steps[3].path == Path("/transcripts/photos/me.jpg") and steps[3].actor == "staff"
@@ -190,3 +188,18 @@ async def test_sms_placeholders_are_filled_from_the_inbox(sandbox: Sandbox) -> N
         m.text for m in sandbox.emulator.chat_messages(sandbox.person("applicant").chat_id) if not m.from_bot
     ]
     assert sent == ["246810", wrong_code("246810")]
+
+
+async def test_a_double_tap_presses_twice_before_the_bot_answers(sandbox: Sandbox) -> None:
+    text = "applicant> /start\nbot? 报名助手\napplicant> [[广东省住培招录]]\nbot? 广东省住院医师规范化培训\n"
+    await play(sandbox, parse(text, HERE))
+    await sandbox.person("applicant").new_messages()
+    assert len(sandbox.emulator.calls("answerCallbackQuery")) == 2
+
+
+async def test_faults_and_restarts_are_played(sandbox: Sandbox) -> None:
+    text = "fault sendMessage 429\napplicant> /start\nbot? 报名助手\n"
+    text += "restart\napplicant> /help\nbot? /status\n"
+    await play(sandbox, parse(text, HERE))
+    refused = sandbox.emulator.calls("sendMessage", ok=False)
+    assert [record.status for record in refused] == [429]
