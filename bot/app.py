@@ -14,7 +14,6 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import dialogs
-from dialogs.buttons import SingleUseButtonsMiddleware
 from bot.config import LOCALES_DIR, Settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.fsm_storage import SqlStorage
@@ -22,6 +21,7 @@ from bot.db.migrate import upgrade_to_head
 from bot.db.tables import start_mappers
 from bot.middlewares import LocaleMiddleware, UnitOfWorkMiddleware
 from bot.telegram_retry import RetryMiddleware
+from dialogs.buttons import SingleUseButtonsMiddleware
 from domain.clock import Clock
 from domain.ports import SmsSender
 from domain.text import N_

@@ -60,12 +60,15 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     settings = load_settings()
     setup_logging(settings.log_level)
-    if settings.bot_token is None:
-        from bot.sandbox.sandbox_cli import run_terminal
+    try:
+        if settings.bot_token is None:
+            from bot.sandbox.sandbox_cli import run_terminal
 
-        asyncio.run(run_terminal(settings))
-    else:
-        asyncio.run(_serve_telegram(settings))
+            asyncio.run(run_terminal(settings))
+        else:
+            asyncio.run(_serve_telegram(settings))
+    except KeyboardInterrupt:  # Ctrl-C before the chat or the polling loop took over the signal
+        return 130
     return 0
 
 

@@ -26,9 +26,7 @@ def parse_real_name(raw: str) -> str | Problem:
     if not name:
         return Problem(N_("Please enter your name."), example="张三")
     if len(name) > MAX_NAME_LENGTH:
-        return Problem(
-            N_("A name has at most {limit} characters."), {"limit": MAX_NAME_LENGTH}, "张三"
-        )
+        return Problem(N_("A name has at most {limit} characters."), {"limit": MAX_NAME_LENGTH}, "张三")
     if len(name) < 2 or not (_HAN_NAME.match(name) or _LATIN_NAME.match(name)):
         return Problem(
             N_("Enter your name exactly as on your ID card, in Chinese characters."),

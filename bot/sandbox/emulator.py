@@ -500,6 +500,7 @@ class Emulator:
         limits: Limits | None = None,
         now: Callable[[], float] = time.time,
         rate_clock: Callable[[], float] = time.monotonic,
+        first_message_id: int = 1,
     ) -> None:
         if token is not None and not _TOKEN_FORM.match(token):
             raise ValueError('a bot token has the form "<digits>:<text>"')
@@ -507,6 +508,8 @@ class Emulator:
         self.limits = limits or Limits()
         self._now = now
         self._rate_clock = rate_clock
+        # Telegram never reuses a message id in a chat; nor may a sandbox restarted on a kept database.
+        self._first_message_id = first_message_id
         self._users: dict[int, User] = {}
         self._chats: dict[int, Chat] = {}
         self._files: dict[str, StoredFile] = {}  # by file_id
@@ -589,7 +592,7 @@ class Emulator:
         self._users[user_id] = user
         chat = self._chats.get(user_id)
         if chat is None:
-            self._chats[user_id] = Chat(user_id, "private", user=user)
+            self._chats[user_id] = Chat(user_id, "private", user=user, next_message_id=self._first_message_id)
         else:
             chat.user = user
         return user

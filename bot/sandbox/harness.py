@@ -8,11 +8,13 @@ process restart would.
 import asyncio
 import contextlib
 import logging
+import time
+import zlib
 from pathlib import Path
 
 from bot.app import App, build_app
 from bot.config import load_settings
-from bot.sandbox.emulator import Emulator
+from bot.sandbox.emulator import Emulator, Limits
 from bot.sandbox.http_api import EmulatorServer
 from bot.sandbox.people import Person
 from bot.sms import SmsInbox
@@ -23,10 +25,21 @@ logger = logging.getLogger(__name__)
 
 class Sandbox:
     def __init__(
-        self, data_dir: Path, *, clock: SandboxClock | None = None, host: str = "127.0.0.1", port: int = 0
+        self,
+        data_dir: Path,
+        *,
+        clock: SandboxClock | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        limits: Limits | None = None,
     ) -> None:
         self.clock = clock or SandboxClock()
-        self.emulator = Emulator(now=lambda: self.clock.now().timestamp())
+        self.emulator = Emulator(
+            limits=limits,
+            now=lambda: self.clock.now().timestamp(),
+            # message ids keep growing across runs on the same database, as on Telegram
+            first_message_id=int(time.time()),
+        )
         self.server = EmulatorServer(self.emulator)
         self.sms = SmsInbox(self.clock)
         self.settings = load_settings(
@@ -71,9 +84,12 @@ class Sandbox:
         await self.server.stop()
 
     def person(self, name: str, *, language_code: str = "zh-hans") -> Person:
-        """The actor called ``name``; actors get distinct Telegram ids in order of first use."""
+        """The actor called ``name``, with a Telegram id derived from the name so that it is the same
+        person in every run on the same database."""
         if name not in self._people:
-            user_id = 10_000 + len(self._people) + 1
+            user_id = 10_000 + zlib.crc32(name.encode()) % 1_000_000_000
+            while any(person.user.id == user_id for person in self._people.values()):
+                user_id += 1
             self._people[name] = self.emulator.person(user_id, name, language_code=language_code)
         return self._people[name]
 

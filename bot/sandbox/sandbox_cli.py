@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT, Settings
 from bot.logs import PersonalDataFilter
+from bot.sandbox.emulator import Limits
 from bot.sandbox.terminal import TerminalChat
 from bot.sandbox.transcript import (
     DEFAULT_WAIT,
@@ -24,15 +25,29 @@ from domain.clock import SandboxClock
 SANDBOX_DATA_DIR = PROJECT_ROOT / "data" / "sandbox"
 
 
-async def play_in_fresh_sandbox(transcript: Transcript, *, wait: float = DEFAULT_WAIT) -> None:
+# Telegram's per-chat pace (1 message/s after a burst of 3) would make every multi-message answer
+# wait out a 429: transcripts check what is said, so they play with a chat limit that rarely bites.
+# The global 30 messages/s stays; `fault sendMessage 429` still plays flood control on purpose.
+TRANSCRIPT_CHAT_RATE, TRANSCRIPT_CHAT_BURST = 20.0, 20
+
+
+async def play_in_fresh_sandbox(
+    transcript: Transcript, *, wait: float = DEFAULT_WAIT, telegram_pace: bool = False
+) -> None:
     """Play one transcript in a sandbox of its own (empty database, clock at the real time).
 
-    Raises Mismatch on the first unmet expectation.
+    ``telegram_pace`` keeps Telegram's per-chat flood limit. Raises Mismatch on the first unmet
+    expectation.
     """
     from bot.sandbox.harness import Sandbox  # imports the bot: alembic logs as it loads
 
+    limits = (
+        None
+        if telegram_pace
+        else Limits(chat_messages_per_second=TRANSCRIPT_CHAT_RATE, chat_burst=TRANSCRIPT_CHAT_BURST)
+    )
     with tempfile.TemporaryDirectory(prefix="baoming-transcript-") as data_dir:
-        async with Sandbox(Path(data_dir)) as sandbox:
+        async with Sandbox(Path(data_dir), limits=limits) as sandbox:
             await play_transcript(sandbox, transcript, wait=wait)
 
 
@@ -76,12 +91,12 @@ async def run_terminal(settings: Settings) -> None:
 
 
 def _log_to_file(path: Path, level: str) -> None:
-    """The bot's log would break up the chat on the terminal: it goes to a file, warnings to both."""
+    """The bot's log would break up the chat on the terminal: it goes to a file, errors to both."""
     file_handler = logging.FileHandler(path, encoding="utf-8")
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     file_handler.addFilter(PersonalDataFilter())
     console = logging.StreamHandler(sys.stderr)
-    console.setLevel(logging.WARNING)
+    console.setLevel(logging.ERROR)
     console.setFormatter(logging.Formatter("(log) %(levelname)s %(name)s: %(message)s"))
     console.addFilter(PersonalDataFilter())
     logging.basicConfig(level=level, handlers=[file_handler, console], force=True)

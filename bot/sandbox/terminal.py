@@ -15,6 +15,7 @@ import mimetypes
 import signal
 import sys
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
     from bot.sandbox.harness import Sandbox
 
 DEFAULT_ACTOR = "applicant"
+INTERRUPT = "\x03"  # Ctrl-C, queued like a line so that the session ends between two lines
 WATCH_INTERVAL = 0.1  # seconds between looks at the emulator for news
+ANSWER_WAIT = 3.0  # seconds the prompt waits for the bot's answer to a line
 
 SANDBOX_HELP = """\
 Sandbox commands (everything else goes to the bot, /start /help /status included):
@@ -55,6 +58,12 @@ class TerminalChat:
         self.actor = actor
         self._shown_deleted: dict[str, set[int]] = {}
         self._sms_shown = len(sandbox.sms.messages)
+        self._shown_texts: dict[tuple[str, int], str] = {}
+        self._prompt_shown = False
+        self._revision_at_line = 0
+        self._answers_at_line = 0
+        self._answers_shown: dict[str, int] = {}
+        self._echo_input = not sys.stdin.isatty()
         self._lines: asyncio.Queue[str | None] = asyncio.Queue()
         self._commands: dict[str, Callable[[str], Awaitable[bool]]] = {
             "/sandbox": self._help,
@@ -80,27 +89,42 @@ class TerminalChat:
             else:
                 self.people[name] = self.sandbox.person(name)
             self._shown_deleted[name] = set(self.people[name].own_deleted_ids)
+            self._answers_shown[name] = len(self.people[name].callback_answers)
         return self.people[name]
 
     # ----- output
 
     def say(self, text: str) -> None:
+        if self._prompt_shown:  # news while the prompt waits: write over it rather than after it
+            self.out.write("\r\x1b[K" if self.out.isatty() else "\n")
+            self._prompt_shown = False
         self.out.write(text + "\n")
         self.out.flush()
 
     def prompt(self) -> None:
+        if self._prompt_shown:
+            return
         self.out.write(f"{self.actor}> ")
         self.out.flush()
+        self._prompt_shown = True
 
-    def _clear_prompt(self) -> None:
-        """News arrives while the prompt is shown: write over it rather than after it."""
-        self.out.write("\r\x1b[K" if self.out.isatty() else "\n")
+    def echo(self, line: str) -> None:
+        """Input that a terminal did not echo (piped in): shown after the prompt, as if typed."""
+        if self._prompt_shown:
+            self.out.write(line + "\n")
+            self.out.flush()
+            self._prompt_shown = False
 
     def show(self, name: str, message: ShownMessage) -> None:
         to = "" if name == self.actor else f" → {name}"
         if message.deleted:
-            first = (message.text.splitlines() or [""])[0]
-            self.say(f"🤖{to} (deleted by the bot) #{message.message_id} {first}")
+            self.say(f"🤖{to} (deleted by the bot) “{_excerpt(message.text)}”")
+            return
+        key = (name, message.message_id)
+        before, self._shown_texts[key] = self._shown_texts.get(key), message.text
+        if message.edited and before == message.text and not message.buttons:
+            first = _excerpt(message.text)
+            self.say(f"🤖{to} (the buttons under “{first}” were removed)")
             return
         mark = " (edited)" if message.edited else ""
         text = message.text
@@ -128,7 +152,7 @@ class TerminalChat:
         loop = asyncio.get_running_loop()
         self._read_stdin_in_thread(loop)
         with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals off the main thread
-            loop.add_signal_handler(signal.SIGINT, self._lines.put_nowait, None)
+            loop.add_signal_handler(signal.SIGINT, self._lines.put_nowait, INTERRUPT)
         self.say(
             f"You are {self.actor!r} in a private chat with the bot. /sandbox lists the sandbox commands."
         )
@@ -136,9 +160,18 @@ class TerminalChat:
         self.prompt()
         watcher = asyncio.create_task(self._watch())
         try:
-            while (line := await self._lines.get()) is not None:
+            while (line := await self._lines.get()) not in (None, INTERRUPT):
+                if self._echo_input:
+                    self.echo(line.rstrip("\r\n"))
+                self._revision_at_line = self.sandbox.emulator.revision
+                self._answers_at_line = len(self.person.callback_answers)
                 if not await self.handle(line.rstrip("\r\n")):
                     break
+                # The bot's answer before the next prompt, so that typed-ahead or piped lines (and
+                # button numbers in them) follow what the bot said, as in a real chat.
+                if self.sandbox.emulator.revision != self._revision_at_line:  # the bot got something
+                    await self._bot_idle()
+                await self._show_changes()
                 self.prompt()
         finally:
             watcher.cancel()
@@ -162,6 +195,22 @@ class TerminalChat:
                     return
 
         threading.Thread(target=read, name="terminal-input", daemon=True).start()
+
+    async def _bot_idle(self) -> None:
+        """Wait for the bot's answer in the current chat: some message from it newer than the
+        revision at which the line was handled, then a lull. A line the bot leaves unanswered
+        gives the prompt back after ANSWER_WAIT seconds."""
+        emulator, chat_id = self.sandbox.emulator, self.person.chat_id
+        deadline = time.monotonic() + ANSWER_WAIT
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await emulator.wait_idle(chat_id, quiet=0.2, timeout=max(deadline - time.monotonic(), 0.1))
+            answered = len(self.person.callback_answers) > self._answers_at_line or any(
+                m.from_bot and m.revision > self._revision_at_line for m in emulator.chat_messages(chat_id)
+            )
+            if answered or time.monotonic() >= deadline:
+                return
+            await asyncio.sleep(WATCH_INTERVAL)
 
     def feed(self, line: str | None) -> None:
         """Give the session a line as if typed (None: end of input); for tests and other fronts."""
@@ -204,29 +253,31 @@ class TerminalChat:
         revision = -1
         while True:
             await asyncio.sleep(WATCH_INTERVAL)
-            news = False
-            if len(self.sandbox.sms.messages) > self._sms_shown:
-                self._clear_prompt()
-                for sms in self.sandbox.sms.messages[self._sms_shown :]:
-                    self.say(f"📱 SMS {render_sms(sms)}")
-                self._sms_shown = len(self.sandbox.sms.messages)
-                news = True
-            if self.sandbox.emulator.revision != revision:
+            sms_news = len(self.sandbox.sms.messages) > self._sms_shown
+            if sms_news or self.sandbox.emulator.revision != revision:
                 revision = self.sandbox.emulator.revision
-                news = await self._show_changes() or news
-            if news:
-                self.prompt()
+                if await self._show_changes():
+                    self.prompt()
 
     async def _show_changes(self) -> bool:
-        shown = False
+        """Print new SMS and what changed in every actor's chat; True if anything was printed."""
+        shown = len(self.sandbox.sms.messages) > self._sms_shown
+        for sms in self.sandbox.sms.messages[self._sms_shown :]:
+            self.say(f"📱 SMS {render_sms(sms)}")
+        self._sms_shown = len(self.sandbox.sms.messages)
         for name, person in list(self.people.items()):
             try:
                 changes = await person.new_messages(quiet=0.2, timeout=5)
             except TimeoutError:
                 continue  # the bot is still at it: shown on the next round
             deleted = set(person.own_deleted_ids) - self._shown_deleted[name]
-            if changes or deleted:
-                self._clear_prompt()
+            answers = person.callback_answers[self._answers_shown.get(name, 0) :]
+            self._answers_shown[name] = self._answers_shown.get(name, 0) + len(answers)
+            for answer in answers:  # what Telegram shows on top of the chat after a button press
+                if answer.text:
+                    to = "" if name == self.actor else f" → {name}"
+                    self.say(f"💬{to} {'(alert) ' if answer.show_alert else ''}{answer.text}")
+                    shown = True
             for message in changes:
                 self.show(name, message)
             for message_id in sorted(deleted):
@@ -299,3 +350,8 @@ class TerminalChat:
 
     async def _quit(self, _: str) -> bool:
         return False
+
+
+def _excerpt(text: str, length: int = 24) -> str:
+    first = (text.splitlines() or [""])[0]
+    return first if len(first) <= length else first[:length] + "…"

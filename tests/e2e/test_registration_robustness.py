@@ -87,9 +87,24 @@ async def test_forged_button_data_from_one_applicant_never_shows_anothers_data(s
     await say(second, "/start")
     sender = {"id": second.user.id, "is_bot": False, "first_name": "second", "language_code": "zh-hans"}
     message = {"message_id": 1, "date": 0, "chat": {"id": second.user.id, "type": "private"}}
-    for forged in ("a:resume:gd-residency", "p:no-such-programme", "a:register:x:y", "l:xx", "junk", "r" * 64):
+    for forged in (
+        "a:resume:gd-residency",
+        "p:no-such-programme",
+        "a:register:x:y",
+        "l:xx",
+        "junk",
+        "r" * 64,
+    ):
         sandbox.emulator.inject_raw_update(
-            {"callback_query": {"id": forged[:8], "from": sender, "chat_instance": "1", "data": forged, "message": message}}
+            {
+                "callback_query": {
+                    "id": forged[:8],
+                    "from": sender,
+                    "chat_instance": "1",
+                    "data": forged,
+                    "message": message,
+                }
+            }
         )
     sandbox.emulator.inject_raw_update(
         {"message": {"message_id": 2, "date": 0, "chat": {"id": second.user.id, "type": "private"}}}
@@ -105,7 +120,12 @@ async def test_forged_button_data_from_one_applicant_never_shows_anothers_data(s
 async def _start_bot_process(base_url: str, database_url: str) -> asyncio.subprocess.Process:
     env = dict(os.environ, BOT_TOKEN=SANDBOX_TOKEN, TELEGRAM_API_URL=base_url, DATABASE_URL=database_url)
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", env=env, stdout=asyncio.subprocess.DEVNULL,
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
 

@@ -1,0 +1,127 @@
+"""``make bench``: figures, each with a baseline run in the same process, and their ratio.
+
+1. ID-number validation (GB 11643-1999 rules) against a bare regular expression on the same inputs.
+2. The real bot's reply latency through the sandbox (HTTP long polling, database, FSM, i18n)
+   against a bare aiogram echo bot polling the same emulator.
+"""
+
+import asyncio
+import re
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Message
+
+from bot.app import SANDBOX_TOKEN
+from bot.sandbox.emulator import Emulator, Limits
+from bot.sandbox.harness import Sandbox
+from bot.sandbox.http_api import EmulatorServer
+from bot.sandbox.people import Person
+from domain.identity import make_resident_id, parse_resident_id
+
+# Throttling would measure Telegram's limits, not our code: the bench lifts them.
+UNLIMITED = Limits(messages_per_second=1e6, chat_messages_per_second=1e6, chat_burst=1_000_000)
+ROUNDS = 60
+
+
+def bench_id_numbers(count: int = 20_000) -> None:
+    numbers = [
+        make_resident_id("440106", date(1960 + i % 60, 1 + i % 12, 1 + i % 28), i % 1000)
+        for i in range(count)
+    ]
+    today = date.today()
+    shape = re.compile(r"\d{17}[\dX]")
+
+    started = time.perf_counter()
+    for number in numbers:
+        shape.fullmatch(number)
+    baseline = time.perf_counter() - started
+
+    started = time.perf_counter()
+    for number in numbers:
+        parse_resident_id(number, today)
+    ours = time.perf_counter() - started
+
+    print(
+        f"ID numbers: {count / ours:,.0f}/s validated (baseline regex {count / baseline:,.0f}/s), "
+        f"ratio {ours / baseline:.1f}x the regex, {ours / count * 1e6:.1f} µs each"
+    )
+
+
+async def round_trips(person: Person, emulator: Emulator, text: str, rounds: int) -> list[float]:
+    """Seconds from a user's message to the bot's first reply, per round."""
+    chat_id = person.user.id
+    latencies = []
+    for _ in range(rounds):
+        seen = len(emulator.chat_messages(chat_id))
+        started = time.perf_counter()
+        await person.send_text(text)
+        # Polling at 0.5 ms timestamps the first reply itself, not the end of a quiet period.
+        while not any(m.from_bot for m in emulator.chat_messages(chat_id)[seen:]):  # noqa: ASYNC110
+            await asyncio.sleep(0.0005)
+        latencies.append(time.perf_counter() - started)
+        await emulator.wait_idle(chat_id, quiet=0.05)
+    return latencies
+
+
+def summary(latencies: list[float]) -> str:
+    ordered = sorted(latencies)
+    p95 = ordered[int(len(ordered) * 0.95) - 1]
+    return f"median {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+
+
+async def echo_baseline() -> list[float]:
+    emulator = Emulator(limits=UNLIMITED)
+    server = EmulatorServer(emulator)
+    base_url = await server.start()
+    bot = Bot(SANDBOX_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(base_url)))
+    dispatcher = Dispatcher()
+
+    @dispatcher.message()
+    async def echo(message: Message) -> None:
+        await message.answer("ok")
+
+    polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1))
+    try:
+        person = emulator.person(1, "baseline")
+        return await round_trips(person, emulator, "/status", ROUNDS)
+    finally:
+        await dispatcher.stop_polling()
+        await polling
+        await server.stop()
+
+
+async def our_bot() -> tuple[list[float], list[float]]:
+    with tempfile.TemporaryDirectory() as data_dir:
+        async with Sandbox(Path(data_dir), limits=UNLIMITED) as sandbox:
+            person = sandbox.person("applicant")
+            status = await round_trips(person, sandbox.emulator, "/status", ROUNDS)
+            await person.send_text("/start")
+            await person.new_messages()
+            await person.press("广东")
+            await person.new_messages()
+            await person.press("注册新账号")
+            await person.new_messages()
+            # /start inside a form: FSM read + write, the question asked again
+            resume = await round_trips(person, sandbox.emulator, "/start", ROUNDS)
+            return status, resume
+
+
+def main() -> None:
+    bench_id_numbers()
+    baseline = asyncio.run(echo_baseline())
+    status, resume = asyncio.run(our_bot())
+    base = statistics.median(baseline)
+    print(f"Bare echo bot (baseline): {summary(baseline)}")
+    print(f"/status (user, accounts, FSM): {summary(status)}, ratio {statistics.median(status) / base:.1f}x")
+    print(f"/start mid-form (FSM write): {summary(resume)}, ratio {statistics.median(resume) / base:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
