@@ -14,6 +14,7 @@ from domain.clock import SystemClock
 from domain.masking import mask_id_number, mask_phone
 from domain.problems import Problem
 from domain.programmes import catalog, programme
+from domain.text import N_
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,7 +42,6 @@ def _parser() -> argparse.ArgumentParser:
     play.set_defaults(handler=_play)
 
     check = commands.add_parser("check", help="check a value as the bot would (exit 0 valid, 1 not)")
-    check.add_argument("--lang", choices=SUPPORTED_LOCALES, default="zh_Hans", help="language of the reason")
     kinds = check.add_subparsers(required=True, metavar="KIND")
     for kind, helptext in (
         ("id-number", "an 18-digit resident ID number"),
@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     ):
         sub = kinds.add_parser(kind, help=helptext)
         sub.add_argument("value")
+        sub.add_argument(
+            "--lang", choices=SUPPORTED_LOCALES, default="zh_Hans", help="language of the reason"
+        )
         if kind == "password":
             sub.add_argument("--programme", required=True, choices=sorted(catalog()))
         sub.set_defaults(handler=_check, kind=kind)
@@ -127,7 +130,7 @@ def _describe_id(value: str, translate: Callable[[str], str]) -> str | Problem:
     parsed = identity.parse_resident_id(value, date.today())
     if isinstance(parsed, Problem):
         return parsed
-    sex = translate("male") if parsed.sex is identity.Sex.MALE else translate("female")
+    sex = translate(N_("male") if parsed.sex is identity.Sex.MALE else N_("female"))
     return f"{mask_id_number(parsed.number)}, {parsed.birth_date.isoformat()}, {sex}"
 
 
