@@ -48,6 +48,12 @@ class Flow:
     def step(self, state_name: str | None) -> Step | None:
         return self._steps.get(state_name or "")
 
+    async def ask(self, bot: Bot, state: FSMContext, target: State, note: str | None = None) -> None:
+        step = self.step(target.state)
+        if step is None:
+            raise LookupError(f"{target.state} is not a step of this flow")
+        await ask(bot, state, step, note)
+
 
 async def ask(bot: Bot, state: FSMContext, step: Step, note: str | None = None) -> None:
     """Move to ``step`` and ask its question; ``note`` (a refusal or a confirmation) goes first."""

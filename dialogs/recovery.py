@@ -4,7 +4,6 @@ The seed's web systems differ here (seed 002 texts the old password); we never s
 only a one-time code, and let the applicant choose a new one.
 """
 
-import asyncio
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -12,12 +11,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from dialogs import keyboards, render
+from dialogs import keyboards
+from dialogs.account_steps import PASSWORD_HASH, password_confirmed, sms_refusal, take_new_password
 from dialogs.keyboards import AccountCb
-from dialogs.prompts import Flow, Question, ask
-from dialogs.registration import GD, delete_password_message, sms_refusal
+from dialogs.prompts import Flow, Question
+from dialogs.registration import GD
 from dialogs.states import PasswordRecovery
-from domain import credentials, registration
+from domain import registration
 from domain.accounts import CodeAccepted, confirm_code
 from domain.clock import Clock
 from domain.masking import mask_mobile
@@ -60,12 +60,6 @@ def _ask_new_password_again(data: dict[str, Any]) -> Question:
     return Question(_("Enter the new password again to confirm it:"))
 
 
-async def _next(bot: Bot, state: FSMContext, target: Any, note: str | None = None) -> None:
-    step = FLOW.step(target.state)
-    assert step is not None
-    await ask(bot, state, step, note)
-
-
 def get_router() -> Router:
     router = Router(name="password-recovery")
 
@@ -73,7 +67,7 @@ def get_router() -> Router:
     async def on_recover(query: CallbackQuery, bot: Bot, state: FSMContext) -> None:
         await query.answer()
         await state.set_data({"programme": GD})
-        await _next(bot, state, PasswordRecovery.identifier)
+        await FLOW.ask(bot, state, PasswordRecovery.identifier)
 
     @router.message(PasswordRecovery.identifier, F.text)
     async def on_identifier(
@@ -119,39 +113,30 @@ def get_router() -> Router:
     ) -> None:
         outcome = await confirm_code(uow, clock, user.id or 0, SmsPurpose.RECOVER, message.text or "")
         if isinstance(outcome, CodeAccepted):
-            await _next(bot, state, PasswordRecovery.new_password)
+            await FLOW.ask(bot, state, PasswordRecovery.new_password)
         else:
             await message.answer(sms_refusal(outcome), reply_markup=keyboards.code_sent(GD))
 
     @router.message(PasswordRecovery.new_password)
     async def on_new_password(message: Message, bot: Bot, state: FSMContext) -> None:
-        await delete_password_message(message)
-        problems = credentials.check_password(message.text or "", programme(GD).password_policy)
-        if problems:
-            await message.answer(render.problems(problems))
-            return
-        password_hash = await asyncio.to_thread(credentials.hash_password, message.text or "")
-        await state.update_data(password_hash=password_hash)
-        await _next(bot, state, PasswordRecovery.new_password_confirm)
+        if await take_new_password(message, state, programme(GD).password_policy):
+            await FLOW.ask(bot, state, PasswordRecovery.new_password_confirm)
 
     @router.message(PasswordRecovery.new_password_confirm)
     async def on_new_password_again(
         message: Message, bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser
     ) -> None:
-        await delete_password_message(message)
-        data = await state.get_data()
-        if not await asyncio.to_thread(
-            credentials.verify_password, str(data.get("password_hash", "")), message.text or ""
-        ):
-            await _next(
+        if not await password_confirmed(message, state):
+            await FLOW.ask(
                 bot, state, PasswordRecovery.new_password, _("The two passwords differ. Please choose again.")
             )
             return
+        data = await state.get_data()
         outcome = await registration.reset_password(
-            uow, clock, user.id or 0, int(data.get("account_id", 0)), str(data["password_hash"])
+            uow, clock, user.id or 0, int(data.get("account_id", 0)), str(data[PASSWORD_HASH])
         )
         if isinstance(outcome, registration.MobileNotVerified):
-            await _next(
+            await FLOW.ask(
                 bot, state, PasswordRecovery.identifier, _("The code is no longer valid. Please start again.")
             )
             return
@@ -191,6 +176,6 @@ async def _start(
         await state.update_data(
             identifier=identifier.strip()[:64], account_id=outcome.account_id, mobile=outcome.sent.mobile
         )
-        await _next(bot, state, PasswordRecovery.sms_code)
+        await FLOW.ask(bot, state, PasswordRecovery.sms_code)
         return
     await bot.send_message(state.key.chat_id, sms_refusal(outcome), reply_markup=keyboards.code_sent(GD))

@@ -1,20 +1,18 @@
 """学员注册 of 广东住培 (seed 000 §一) in chat: name + ID number, username + password, mobile + SMS code."""
 
-import asyncio
-from contextlib import suppress
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from dialogs import keyboards, render
+from dialogs.account_steps import password_confirmed, sms_refusal, take_new_password
 from dialogs.keyboards import AccountCb
-from dialogs.prompts import Flow, Question, ask
+from dialogs.prompts import Flow, Question
 from dialogs.states import GdRegistration
-from domain import credentials, registration, sms
+from domain import registration
 from domain.accounts import CodeAccepted, CodeSent, confirm_code, send_code
 from domain.clock import Clock
 from domain.masking import mask_mobile
@@ -83,45 +81,12 @@ def _ask_code(data: dict[str, Any]) -> Question:
     )
 
 
-def sms_refusal(
-    outcome: sms.ResendTooSoon | sms.CodeLocked | sms.WrongCode | sms.CodeExpired | sms.NoCodeSent,
-) -> str:
-    """Why a code was not sent or not accepted."""
-    match outcome:
-        case sms.ResendTooSoon(wait_seconds=seconds):
-            return _(
-                "A code was sent less than a minute ago. You can ask for a new one in {seconds} s."
-            ).format(seconds=seconds)
-        case sms.CodeLocked(until=until):
-            return _("Too many wrong codes. This step is locked until {time}.").format(
-                time=render.beijing_time(until)
-            )
-        case sms.WrongCode(tries_left=tries):
-            return _("That code is not right. {tries} tries left.").format(tries=tries)
-        case sms.CodeExpired():
-            return _("This code has expired. Tap “Resend the code” for a new one.")
-        case _:
-            return _("No code is waiting for you. Tap “Resend the code”.")
-
-
-async def delete_password_message(message: Message) -> None:
-    """A password must not stay in the chat history; too old or already gone is fine."""
-    with suppress(TelegramBadRequest):
-        await message.delete()
-
-
 async def start(bot: Bot, state: FSMContext) -> None:
     await state.set_data({"programme": GD})
     intro = _("Registration for {programme}. Have your ID card and your mobile phone at hand.").format(
         programme=programme(GD).official_name
     )
-    await _next(bot, state, GdRegistration.real_name, intro)
-
-
-async def _next(bot: Bot, state: FSMContext, target: Any, note: str | None = None) -> None:
-    step = FLOW.step(target.state)
-    assert step is not None
-    await ask(bot, state, step, note)
+    await FLOW.ask(bot, state, GdRegistration.real_name, intro)
 
 
 def get_router() -> Router:
@@ -148,7 +113,7 @@ def get_router() -> Router:
             await message.answer(render.problem(name))
             return
         await state.update_data(real_name=name)
-        await _next(bot, state, GdRegistration.id_number)
+        await FLOW.ask(bot, state, GdRegistration.id_number)
 
     @router.message(GdRegistration.id_number, F.text)
     async def on_id_number(
@@ -168,7 +133,7 @@ def get_router() -> Router:
             )
         else:
             await state.update_data(id_number=outcome.number)
-            await _next(bot, state, GdRegistration.username)
+            await FLOW.ask(bot, state, GdRegistration.username)
 
     @router.message(GdRegistration.username, F.text)
     async def on_username(message: Message, bot: Bot, state: FSMContext, uow: UnitOfWork) -> None:
@@ -177,29 +142,21 @@ def get_router() -> Router:
             await message.answer(render.problem(username))
             return
         await state.update_data(username=username)
-        await _next(bot, state, GdRegistration.password)
+        await FLOW.ask(bot, state, GdRegistration.password)
 
     @router.message(GdRegistration.password)
     async def on_password(message: Message, bot: Bot, state: FSMContext) -> None:
-        await delete_password_message(message)
-        problems = credentials.check_password(message.text or "", programme(GD).password_policy)
-        if problems:
-            await message.answer(render.problems(problems))
-            return
-        password_hash = await asyncio.to_thread(credentials.hash_password, message.text or "")
-        await state.update_data(password_hash=password_hash)
-        await _next(bot, state, GdRegistration.password_confirm)
+        if await take_new_password(message, state, programme(GD).password_policy):
+            await FLOW.ask(bot, state, GdRegistration.password_confirm)
 
     @router.message(GdRegistration.password_confirm)
     async def on_password_again(message: Message, bot: Bot, state: FSMContext) -> None:
-        await delete_password_message(message)
-        stored = str((await state.get_data()).get("password_hash", ""))
-        if not await asyncio.to_thread(credentials.verify_password, stored, message.text or ""):
-            await _next(
+        if await password_confirmed(message, state):
+            await FLOW.ask(bot, state, GdRegistration.mobile)
+        else:
+            await FLOW.ask(
                 bot, state, GdRegistration.password, _("The two passwords differ. Please choose again.")
             )
-            return
-        await _next(bot, state, GdRegistration.mobile)
 
     @router.message(GdRegistration.mobile, F.text)
     async def on_mobile(
@@ -235,7 +192,7 @@ def get_router() -> Router:
     @router.callback_query(GdRegistration.sms_code, AccountCb.filter((F.action == "mobile") & (F.code == GD)))
     async def on_change_mobile(query: CallbackQuery, bot: Bot, state: FSMContext) -> None:
         await query.answer()
-        await _next(bot, state, GdRegistration.mobile)
+        await FLOW.ask(bot, state, GdRegistration.mobile)
 
     @router.message(GdRegistration.sms_code, F.text)
     async def on_code(
@@ -255,7 +212,7 @@ async def _send_code(
 ) -> None:
     outcome = await send_code(uow, clock, sender, user.id or 0, SmsPurpose.REGISTER, mobile)
     if isinstance(outcome, CodeSent):
-        await _next(bot, state, GdRegistration.sms_code)
+        await FLOW.ask(bot, state, GdRegistration.sms_code)
     else:
         await bot.send_message(state.key.chat_id, sms_refusal(outcome), reply_markup=keyboards.code_sent(GD))
 
@@ -273,9 +230,9 @@ async def _finish(
     )
     outcome = await registration.register(uow, clock, user.id or 0, GD, draft)
     if isinstance(outcome, Problem):
-        await _next(bot, state, GdRegistration.username, render.problem(outcome))
+        await FLOW.ask(bot, state, GdRegistration.username, render.problem(outcome))
     elif isinstance(outcome, registration.MobileNotVerified):
-        await _next(bot, state, GdRegistration.mobile)
+        await FLOW.ask(bot, state, GdRegistration.mobile)
     elif isinstance(outcome, registration.IdAlreadyRegistered):
         await state.clear()
         await message.answer(

@@ -1,0 +1,61 @@
+"""Steps that registration and recovery share: a new password, an SMS code refused."""
+
+import asyncio
+from contextlib import suppress
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from dialogs import render
+from domain import credentials, sms
+
+PASSWORD_HASH = "password_hash"
+
+
+async def delete_password_message(message: Message) -> None:
+    """A password must not stay in the chat history; too old or already gone is fine."""
+    with suppress(TelegramBadRequest):
+        await message.delete()
+
+
+async def take_new_password(message: Message, state: FSMContext, policy: credentials.PasswordPolicy) -> bool:
+    """Delete the message, check the password, keep only its hash; False (and the reasons) if refused."""
+    await delete_password_message(message)
+    problems = credentials.check_password(message.text or "", policy)
+    if problems:
+        await message.answer(render.problems(problems))
+        return False
+    # argon2 takes a noticeable fraction of a second: keep the event loop free meanwhile
+    password_hash = await asyncio.to_thread(credentials.hash_password, message.text or "")
+    await state.update_data({PASSWORD_HASH: password_hash})
+    return True
+
+
+async def password_confirmed(message: Message, state: FSMContext) -> bool:
+    """Delete the message; True when it repeats the password whose hash was kept."""
+    await delete_password_message(message)
+    stored = str((await state.get_data()).get(PASSWORD_HASH, ""))
+    return await asyncio.to_thread(credentials.verify_password, stored, message.text or "")
+
+
+def sms_refusal(
+    outcome: sms.ResendTooSoon | sms.CodeLocked | sms.WrongCode | sms.CodeExpired | sms.NoCodeSent,
+) -> str:
+    """Why a code was not sent or not accepted."""
+    match outcome:
+        case sms.ResendTooSoon(wait_seconds=seconds):
+            return _(
+                "A code was sent less than a minute ago. You can ask for a new one in {seconds} s."
+            ).format(seconds=seconds)
+        case sms.CodeLocked(until=until):
+            return _("Too many wrong codes. This step is locked until {time}.").format(
+                time=render.beijing_time(until)
+            )
+        case sms.WrongCode(tries_left=tries):
+            return _("That code is not right. {tries} tries left.").format(tries=tries)
+        case sms.CodeExpired():
+            return _("This code has expired. Tap “Resend the code” for a new one.")
+        case _:
+            return _("No code is waiting for you. Tap “Resend the code”.")
