@@ -5,16 +5,24 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
+
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from sqlalchemy.exc import OperationalError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
 from domain import credentials, identity, phones
 from domain.accounts import SUPPORTED_LOCALES
-from domain.clock import SystemClock
+from domain.clock import Clock, SystemClock
 from domain.masking import mask_id_number, mask_phone
+from domain.ports import SmsSender
 from domain.problems import Problem
 from domain.programmes import catalog, programme
 from domain.text import N_
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,17 +84,36 @@ def _run(args: argparse.Namespace) -> int:
 
 
 async def _serve_telegram(settings: Settings) -> None:
-    from bot.app import build_app
     from bot.sms import load_sender
 
     clock = SystemClock()
     # Without a provider, codes go to the log: fit for a trial, said loudly in the README.
     sender = load_sender(settings.sms_sender, clock, log_codes=True)
-    app = await build_app(settings, clock=clock, sms_sender=sender)
+    app = await _start_app(settings, clock, sender)
+    try:
+        await app.bot.get_me()
+    except TelegramUnauthorizedError:
+        await app.close()
+        raise ConfigError(
+            "configuration error: BOT_TOKEN: Telegram refused this token (401 Unauthorized)"
+        ) from None
+    except TelegramNetworkError as error:
+        await app.close()
+        raise ConfigError(f"cannot reach the Telegram Bot API: {error.message}") from None
     try:
         await app.dispatcher.start_polling(app.bot)
     finally:
         await app.engine.dispose()
+
+
+async def _start_app(settings: Settings, clock: Clock, sender: SmsSender) -> "App":
+    from bot.app import build_app
+
+    try:
+        return await build_app(settings, clock=clock, sms_sender=sender)
+    except (OperationalError, OSError) as error:
+        reason = str(getattr(error, "orig", None) or error)
+        raise ConfigError(f"configuration error: DATABASE_URL: cannot open the database ({reason})") from None
 
 
 def _play(args: argparse.Namespace) -> int:

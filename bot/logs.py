@@ -41,3 +41,4 @@ def setup_logging(level: str, stream: TextIO | None = None) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(PersonalDataFilter())
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin, each start
