@@ -7,9 +7,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
-from sqlalchemy.exc import OperationalError
-
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import setup_logging
 from domain import credentials, identity, phones
@@ -84,6 +81,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 async def _serve_telegram(settings: Settings) -> None:
+    # Imported here so that a configuration error is reported without loading aiogram first.
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
     from bot.sms import load_sender
 
     clock = SystemClock()
@@ -107,6 +107,8 @@ async def _serve_telegram(settings: Settings) -> None:
 
 
 async def _start_app(settings: Settings, clock: Clock, sender: SmsSender) -> "App":
+    from sqlalchemy.exc import OperationalError
+
     from bot.app import build_app
 
     try:
@@ -137,7 +139,7 @@ def _check(args: argparse.Namespace) -> int:
         "phone": lambda value: _masked(phones.parse_phone(value)),
         "password": lambda value: (
             credentials.check_password(value, programme(args.programme).password_policy)
-            or translate("a valid password")
+            or translate(N_("a valid password"))
         ),
     }
     outcome = checkers[args.kind](args.value)

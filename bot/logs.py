@@ -12,14 +12,16 @@ from typing import TextIO
 from domain.masking import mask_email, mask_id_number, mask_mobile
 
 _ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# With or without +86 / 0086, in one run or in groups (138 1234 5678, 138-1234-5678).
+_MOBILE = re.compile(r"(?<!\d)((?:\+?86|0086)[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def mask_personal_data(text: str) -> str:
+    # E-mail first: a mobile used as a mailbox name (13812345678@139.com) is masked once, as an address.
+    text = _EMAIL.sub(lambda match: mask_email(match.group()), text)
     text = _ID_NUMBER.sub(lambda match: mask_id_number(match.group()), text)
-    text = _MOBILE.sub(lambda match: mask_mobile(match.group()), text)
-    return _EMAIL.sub(lambda match: mask_email(match.group()), text)
+    return _MOBILE.sub(lambda m: (m.group(1) or "") + mask_mobile(m.group(2) + m.group(3) + m.group(4)), text)
 
 
 class PersonalDataFilter(logging.Filter):

@@ -14,7 +14,18 @@ _HAN_NAME = re.compile(
 )
 _LATIN_NAME = re.compile(r"^[A-Za-z]+(?:[ '\-][A-Za-z]+)*$")
 # Input methods produce several look-alike dots; the ID card uses U+00B7.
-_DOTS = str.maketrans({"・": "·", "•": "·", "‧": "·", "∙": "·", "．": "·", ".": "·"})
+_DOTS = str.maketrans(
+    {
+        "・": "·",
+        "•": "·",
+        "‧": "·",
+        "∙": "·",
+        "．": "·",
+        ".": "·",
+        "\ua78f": "·",
+        "\u2e31": "·",
+    }
+)
 
 
 def parse_real_name(raw: str) -> str | Problem:

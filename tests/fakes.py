@@ -1,0 +1,223 @@
+"""In-memory adapters for the ports of domain/ports.py, for unit tests of the use cases.
+
+They behave like the SQL ones where a use case could tell the difference: ids are assigned on
+``add``, usernames compare case-insensitively, the unique constraints of bot/db/tables.py hold, and
+leaving ``async with uow:`` without ``commit()`` discards every change made since the last commit,
+including changes to entities loaded inside (they are the stored objects until the exit).
+"""
+
+import copy
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import NamedTuple, Self
+
+from domain.clock import Clock
+from domain.credentials import canonical_username
+from domain.model import Account, ChatUser, SmsChallenge
+from domain.ports import AccountRepository, ChatUserRepository, SmsChallengeRepository, SmsSender, UnitOfWork
+
+
+class DuplicateKey(Exception):
+    """What the database's unique constraint would refuse (IntegrityError in the SQL adapter)."""
+
+
+@dataclass
+class _Tables:
+    users: dict[int, ChatUser]
+    accounts: dict[int, Account]
+    sms_challenges: dict[int, SmsChallenge]
+
+
+class _Guard:
+    """Refuses repository use outside ``async with uow:``, as the SQL unit of work does."""
+
+    def __init__(self, uow: "FakeUnitOfWork") -> None:
+        self._uow = uow
+
+    def tables(self) -> _Tables:
+        if not self._uow.entered:
+            raise RuntimeError("enter the unit of work (async with uow:) first")
+        return self._uow.tables
+
+    def next_id(self) -> int:
+        return self._uow.next_id()
+
+
+class FakeChatUserRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def get(self, user_id: int) -> ChatUser | None:
+        return self._guard.tables().users.get(user_id)
+
+    async def find(self, channel: str, external_id: str) -> ChatUser | None:
+        users = self._guard.tables().users.values()
+        return next((u for u in users if (u.channel, u.external_id) == (channel, external_id)), None)
+
+    async def add(self, user: ChatUser) -> ChatUser:
+        if await self.find(user.channel, user.external_id) is not None:
+            raise DuplicateKey("chat_users (channel, external_id)")
+        user.id = self._guard.next_id()
+        self._guard.tables().users[user.id] = user
+        return user
+
+
+class FakeAccountRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def get(self, account_id: int) -> Account | None:
+        return self._guard.tables().accounts.get(account_id)
+
+    async def by_id_number(self, programme: str, id_number: str) -> Account | None:
+        accounts = self._guard.tables().accounts.values()
+        return next((a for a in accounts if (a.programme, a.id_number) == (programme, id_number)), None)
+
+    async def by_username(self, programme: str, username: str) -> Account | None:
+        wanted = canonical_username(username)
+        accounts = self._guard.tables().accounts.values()
+        return next(
+            (a for a in accounts if a.programme == programme and canonical_username(a.username) == wanted),
+            None,
+        )
+
+    async def of_user(self, user_id: int, programme: str) -> Account | None:
+        mine = [
+            a
+            for a in self._guard.tables().accounts.values()
+            if a.user_id == user_id and a.programme == programme
+        ]
+        return max(mine, key=lambda a: a.id or 0, default=None)
+
+    async def add(self, account: Account) -> Account:
+        if await self.by_id_number(account.programme, account.id_number) is not None:
+            raise DuplicateKey("accounts (programme, id_number)")
+        if await self.by_username(account.programme, account.username) is not None:
+            raise DuplicateKey("accounts (programme, username_canonical)")
+        account.id = self._guard.next_id()
+        self._guard.tables().accounts[account.id] = account
+        return account
+
+
+class FakeSmsChallengeRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def latest(self, user_id: int, purpose: str) -> SmsChallenge | None:
+        theirs = [
+            c
+            for c in self._guard.tables().sms_challenges.values()
+            if c.user_id == user_id and c.purpose == purpose
+        ]
+        return max(theirs, key=lambda c: (c.sent_at, c.id or 0), default=None)
+
+    async def add(self, challenge: SmsChallenge) -> SmsChallenge:
+        challenge.id = self._guard.next_id()
+        self._guard.tables().sms_challenges[challenge.id] = challenge
+        return challenge
+
+
+class FakeUnitOfWork:
+    """The UnitOfWork port over dictionaries. ``committed`` counts the commits."""
+
+    users: ChatUserRepository
+    accounts: AccountRepository
+    sms_challenges: SmsChallengeRepository
+
+    def __init__(self) -> None:
+        self.tables = _Tables(users={}, accounts={}, sms_challenges={})
+        self._durable = copy.deepcopy(self.tables)
+        self._last_id = 0
+        self.entered = False
+        self.committed = 0
+        guard = _Guard(self)
+        self.users = FakeChatUserRepository(guard)
+        self.accounts = FakeAccountRepository(guard)
+        self.sms_challenges = FakeSmsChallengeRepository(guard)
+
+    def next_id(self) -> int:
+        # Like a database sequence, ids are not reused after a rollback.
+        self._last_id += 1
+        return self._last_id
+
+    async def __aenter__(self) -> Self:
+        if self.entered:
+            raise RuntimeError("this unit of work is already entered; it cannot be nested")
+        self.entered = True
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._restore_durable()
+        self.entered = False
+
+    async def commit(self) -> None:
+        if not self.entered:
+            raise RuntimeError("enter the unit of work (async with uow:) first")
+        self._durable = copy.deepcopy(self.tables)
+        self.committed += 1
+
+    async def rollback(self) -> None:
+        if not self.entered:
+            raise RuntimeError("enter the unit of work (async with uow:) first")
+        self._restore_durable()
+
+    def _restore_durable(self) -> None:
+        # Fresh copies: what a use case returned is detached, as after the SQL session closes.
+        self.tables = copy.deepcopy(self._durable)
+
+    # Test set-up and inspection, outside any use case.
+
+    def stored_accounts(self) -> list[Account]:
+        return list(self._durable.accounts.values())
+
+    def stored_challenges(self) -> list[SmsChallenge]:
+        return list(self._durable.sms_challenges.values())
+
+    def stored_user(self, user_id: int) -> ChatUser | None:
+        return self._durable.users.get(user_id)
+
+
+class SentCode(NamedTuple):
+    mobile: str
+    code: str
+    purpose: str
+
+
+class FakeSmsSender:
+    """The SmsSender port: records every code instead of texting it."""
+
+    def __init__(self) -> None:
+        self.sent: list[SentCode] = []
+
+    async def send_code(self, mobile: str, code: str, purpose: str) -> None:
+        self.sent.append(SentCode(mobile, code, purpose))
+
+    @property
+    def last(self) -> SentCode:
+        return self.sent[-1]
+
+
+class FixedClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, now: datetime) -> None:
+        if now.tzinfo is None:
+            raise ValueError("the clock keeps timezone-aware moments")
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> None:
+        self._now += delta
+
+
+def _implements_the_ports(uow: FakeUnitOfWork, sender: FakeSmsSender, clock: FixedClock) -> None:
+    """Checked by mypy only: the fakes stay substitutable for the ports they stand in for."""
+    _: tuple[UnitOfWork, SmsSender, Clock] = (uow, sender, clock)

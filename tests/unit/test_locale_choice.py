@@ -1,0 +1,64 @@
+"""The applicant's language: the Telegram client's by default, the one chosen with /language after."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.middlewares import locale_from_client
+from domain.accounts import SUPPORTED_LOCALES, choose_locale, identify
+from domain.model import Channel
+from tests.fakes import FakeUnitOfWork, FixedClock
+
+NOW = datetime(2027, 4, 16, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.mark.parametrize(
+    "code", ["zh-CN", "zh-cn", "zh-hans", "zh-Hans", "zh-Hans-CN", "zh_CN", "zh", "zh-SG"]
+)
+def test_a_simplified_chinese_client_gets_simplified_chinese(code):
+    assert locale_from_client(code) == "zh_Hans"
+
+
+@pytest.mark.parametrize("code", ["zh-TW", "zh-HK", "zh-MO", "zh-hant", "zh-Hant-TW", "zh_TW"])
+def test_a_traditional_chinese_client_gets_traditional_chinese(code):
+    assert locale_from_client(code) == "zh_Hant"
+
+
+@pytest.mark.parametrize("code", ["en", "en-US", "ru", "ja", "", None])
+def test_any_other_client_gets_english(code):
+    assert locale_from_client(code) == "en"
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+async def user_id(uow: FakeUnitOfWork) -> int:
+    user = await identify(uow, FixedClock(NOW), Channel.TELEGRAM, "1001")
+    assert user.id is not None
+    return user.id
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
+async def test_a_chosen_language_is_remembered(uow, user_id, locale):
+    assert await choose_locale(uow, user_id, locale) is True
+
+    stored = uow.stored_user(user_id)
+    assert stored is not None and stored.locale == locale
+
+
+@pytest.mark.parametrize("locale", ["fr", "zh-CN", "zh_hans", ""])
+async def test_an_unknown_language_is_refused_and_the_choice_kept(uow, user_id, locale):
+    await choose_locale(uow, user_id, "zh_Hant")
+
+    assert await choose_locale(uow, user_id, locale) is False
+
+    stored = uow.stored_user(user_id)
+    assert stored is not None and stored.locale == "zh_Hant"
+
+
+async def test_a_language_for_an_unknown_user_is_refused(uow):
+    assert await choose_locale(uow, 999, "en") is False
