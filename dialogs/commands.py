@@ -13,7 +13,7 @@ from dialogs.prompts import Step, ask
 from domain.accounts import choose_locale
 from domain.model import ChatUser
 from domain.ports import UnitOfWork
-from domain.programmes import available_programmes, catalog
+from domain.programmes import Programme, available_programmes, catalog
 from domain.registration import account_of
 
 PAUSED = "paused_state"
@@ -21,6 +21,26 @@ PAUSED = "paused_state"
 
 def current_step(state_name: str | None) -> Step | None:
     return registration.FLOW.step(state_name) or recovery.FLOW.step(state_name)
+
+
+def _status_lines(item: Programme, username: str | None, step: Step | None) -> list[str]:
+    """One programme of /status: done, in progress at a step, or not started, and what comes next."""
+    if username is not None:
+        return [
+            _("✅ {programme}: account {username}").format(programme=item.official_name, username=username)
+        ]
+    if step is not None:
+        label = _step_label(step)
+        return [
+            _("⏳ {programme}: {flow}, {step}").format(
+                programme=item.official_name, flow=_(step.flow_title), step=label
+            ),
+            _("Next: answer the question of {step} (/start shows it).").format(step=label),
+        ]
+    return [
+        _("⬜ {programme}: no account yet").format(programme=item.official_name),
+        _("Next: /start and register."),
+    ]
 
 
 def _step_label(step: Step) -> str:
@@ -79,7 +99,7 @@ def get_router() -> Router:
         if chosen is None or not chosen.available:
             await bot.send_message(query.from_user.id, _("This programme is not available yet."))
             return
-        account = await registration_account(uow, user, chosen.code)
+        account = await registered_username(uow, user, chosen.code)
         if account is not None:
             await bot.send_message(
                 query.from_user.id,
@@ -112,29 +132,12 @@ def get_router() -> Router:
 
     @router.message(Command("status"))
     async def on_status(message: Message, state: FSMContext, uow: UnitOfWork, user: ChatUser) -> None:
-        lines = [_("Your progress:")]
         data = await state.get_data()
         step = current_step(await state.get_state()) or current_step(data.get(PAUSED))
+        lines = [_("Your progress:")]
         for item in available_programmes():
-            username = await registration_account(uow, user, item.code)
-            if username is not None:
-                lines.append(
-                    _("✅ {programme}: account {username}").format(
-                        programme=item.official_name, username=username
-                    )
-                )
-            elif step is not None and data.get("programme") == item.code:
-                lines.append(
-                    _("⏳ {programme}: registration, {step}").format(
-                        programme=item.official_name, step=_step_label(step)
-                    )
-                )
-                lines.append(
-                    _("Next: answer the question of {step} (/start shows it).").format(step=_step_label(step))
-                )
-            else:
-                lines.append(_("⬜ {programme}: no account yet").format(programme=item.official_name))
-                lines.append(_("Next: /start and register."))
+            username = await registered_username(uow, user, item.code)
+            lines += _status_lines(item, username, step if data.get("programme") == item.code else None)
         await message.answer("\n".join(lines))
 
     @router.message(Command("cancel"))
@@ -164,6 +167,6 @@ def get_router() -> Router:
     return router
 
 
-async def registration_account(uow: UnitOfWork, user: ChatUser, code: str) -> str | None:
+async def registered_username(uow: UnitOfWork, user: ChatUser, code: str) -> str | None:
     account = await account_of(uow, user.id or 0, code)
     return None if account is None else account.username

@@ -28,19 +28,21 @@ class Step:
     number: int
     total: int
     question: Callable[[dict[str, Any]], Question]
+    flow_title: str  # a message id: what /status calls the conversation
 
 
 class Flow:
     """The ordered questions of one conversation, so that any of them can be asked again."""
 
-    def __init__(self) -> None:
+    def __init__(self, title: str) -> None:
+        self.title = title
         self._steps: dict[str, Step] = {}
 
     def add(
         self, state: State, number: int, total: int
     ) -> Callable[[Callable[[dict[str, Any]], Question]], Callable[[dict[str, Any]], Question]]:
         def register(question: Callable[[dict[str, Any]], Question]) -> Callable[[dict[str, Any]], Question]:
-            self._steps[str(state.state)] = Step(state, number, total, question)
+            self._steps[str(state.state)] = Step(state, number, total, question, self.title)
             return question
 
         return register

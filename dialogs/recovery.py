@@ -24,9 +24,10 @@ from domain.masking import mask_mobile
 from domain.model import ChatUser, SmsPurpose
 from domain.ports import SmsSender, UnitOfWork
 from domain.programmes import programme
+from domain.text import N_
 
 TOTAL = 4
-FLOW = Flow()
+FLOW = Flow(N_("password recovery"))
 
 
 @FLOW.add(PasswordRecovery.identifier, 1, TOTAL)

@@ -22,10 +22,11 @@ from domain.phones import parse_mobile
 from domain.ports import SmsSender, UnitOfWork
 from domain.problems import Problem
 from domain.programmes import programme
+from domain.text import N_
 
 GD = "gd-residency"
 TOTAL = 7
-FLOW = Flow()
+FLOW = Flow(N_("registration"))
 
 
 def _password_rules() -> str:
