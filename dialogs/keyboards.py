@@ -33,34 +33,31 @@ def programmes(available: list[Programme]) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def account_entry(code: str) -> InlineKeyboardMarkup:
+def _account_actions(code: str, *actions: tuple[str, str]) -> InlineKeyboardMarkup:
+    """One button per row, each an account action (label, action) in the programme ``code``."""
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("Register a new account"), callback_data=AccountCb(action="register", code=code))
-    builder.button(text=_("Forgot password"), callback_data=AccountCb(action="recover", code=code))
+    for label, action in actions:
+        builder.button(text=label, callback_data=AccountCb(action=action, code=code))
     builder.adjust(1)
     return builder.as_markup()
+
+
+def account_entry(code: str) -> InlineKeyboardMarkup:
+    return _account_actions(
+        code, (_("Register a new account"), "register"), (_("Forgot password"), "recover")
+    )
 
 
 def recover_only(code: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Forgot password"), callback_data=AccountCb(action="recover", code=code))
-    return builder.as_markup()
+    return _account_actions(code, (_("Forgot password"), "recover"))
 
 
 def code_sent(code: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Resend the code"), callback_data=AccountCb(action="resend", code=code))
-    builder.button(text=_("Change the mobile number"), callback_data=AccountCb(action="mobile", code=code))
-    builder.adjust(1)
-    return builder.as_markup()
+    return _account_actions(code, (_("Resend the code"), "resend"), (_("Change the mobile number"), "mobile"))
 
 
 def resume_or_restart(code: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Continue where I stopped"), callback_data=AccountCb(action="resume", code=code))
-    builder.button(text=_("Start over"), callback_data=AccountCb(action="restart", code=code))
-    builder.adjust(1)
-    return builder.as_markup()
+    return _account_actions(code, (_("Continue where I stopped"), "resume"), (_("Start over"), "restart"))
 
 
 def languages() -> InlineKeyboardMarkup:
