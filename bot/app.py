@@ -19,10 +19,12 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
 from bot.db.tables import start_mappers
+from bot.mail import SmtpEmailSender, UnconfiguredEmailSender
 from bot.middlewares import LocaleMiddleware, UnitOfWorkMiddleware
 from bot.telegram_retry import RetryMiddleware
 from dialogs.buttons import SingleUseButtonsMiddleware
 from domain.clock import Clock
+from domain.emails import EmailSender
 from domain.ports import SmsSender
 from domain.text import N_
 
@@ -42,6 +44,19 @@ class App:
         await self.engine.dispose()
 
 
+def email_sender_from(settings: Settings) -> EmailSender:
+    if settings.smtp_host is None:
+        return UnconfiguredEmailSender()
+    return SmtpEmailSender(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        security=settings.smtp_security,
+    )
+
+
 def build_i18n() -> I18n:
     return I18n(path=LOCALES_DIR, default_locale="zh_Hans", domain="messages")
 
@@ -51,6 +66,7 @@ async def build_app(
     *,
     clock: Clock,
     sms_sender: SmsSender,
+    email_sender: EmailSender | None = None,
     api_base_url: str | None = None,
     events_isolation: BaseEventIsolation | None = None,
 ) -> App:
@@ -72,6 +88,7 @@ async def build_app(
         events_isolation=events_isolation or SimpleEventIsolation(),
         clock=clock,
         sms_sender=sms_sender,
+        email_sender=email_sender or email_sender_from(settings),
         i18n=i18n,
     )
     dispatcher.update.outer_middleware(UnitOfWorkMiddleware(session_factory, clock))

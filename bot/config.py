@@ -32,6 +32,12 @@ class Settings(BaseSettings):
         default="sandbox",
         description="sandbox (codes kept in the sandbox inbox) or module:Class of a provider",
     )
+    smtp_host: str | None = Field(default=None, description="SMTP server for activation and recovery mail")
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port")
+    smtp_security: str = Field(default="starttls", description="none, starttls or tls")
+    smtp_username: str | None = Field(default=None, description="SMTP log-in, if the server wants one")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password")
+    smtp_from: str = Field(default="noreply@baoming.invalid", description="Sender address of the bot's mail")
     sandbox_host: str = Field(default="127.0.0.1", description="Where the sandbox emulator listens")
     sandbox_port: int = Field(default=0, ge=0, le=65535, description="Emulator port; 0 = any free port")
     sandbox_clock: str | None = Field(
@@ -59,6 +65,13 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("expected DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("smtp_security")
+    @classmethod
+    def _known_security(cls, value: str) -> str:
+        if value not in {"none", "starttls", "tls"}:
+            raise ValueError("expected none, starttls or tls")
+        return value
 
     @field_validator("database_url")
     @classmethod

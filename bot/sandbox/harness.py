@@ -14,8 +14,10 @@ from pathlib import Path
 
 from bot.app import App, build_app
 from bot.config import load_settings
+from bot.mail import SmtpEmailSender
 from bot.sandbox.emulator import Emulator, Limits
 from bot.sandbox.http_api import EmulatorServer
+from bot.sandbox.mail_server import LoopbackSmtpServer
 from bot.sandbox.people import Person
 from bot.sms import SmsInbox
 from domain.clock import SandboxClock
@@ -42,6 +44,9 @@ class Sandbox:
         )
         self.server = EmulatorServer(self.emulator)
         self.sms = SmsInbox(self.clock)
+        self.mail_server = LoopbackSmtpServer()
+        self.mail = self.mail_server.inbox
+        self.email_sender: SmtpEmailSender | None = None
         self.settings = load_settings(
             bot_token=None, database_url=f"sqlite+aiosqlite:///{data_dir / 'sandbox.sqlite3'}"
         )
@@ -53,11 +58,20 @@ class Sandbox:
 
     async def start(self) -> None:
         self.base_url = await self.server.start(self.host, self.port)
+        smtp_port = await self.mail_server.start()
+        # The bot's real SMTP client, talking to the loopback server: nothing is faked on the way.
+        self.email_sender = SmtpEmailSender(
+            "127.0.0.1", smtp_port, "noreply@baoming.sandbox", security="none"
+        )
         await self.start_bot()
 
     async def start_bot(self) -> None:
         self.app = await build_app(
-            self.settings, clock=self.clock, sms_sender=self.sms, api_base_url=self.base_url
+            self.settings,
+            clock=self.clock,
+            sms_sender=self.sms,
+            email_sender=self.email_sender,
+            api_base_url=self.base_url,
         )
         self._polling = asyncio.create_task(
             self.app.dispatcher.start_polling(
@@ -82,6 +96,7 @@ class Sandbox:
     async def stop(self) -> None:
         await self.stop_bot()
         await self.server.stop()
+        await self.mail_server.stop()
 
     def person(self, name: str, *, language_code: str = "zh-hans") -> Person:
         """The actor called ``name``, with a Telegram id derived from the name so that it is the same

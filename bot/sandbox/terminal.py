@@ -43,6 +43,7 @@ Sandbox commands (everything else goes to the bot, /start /help /status included
   /clock             show the sandbox time; /clock 2027-04-16 09:00 sets it (Beijing time),
                      /clock +2h moves it (+90s, +6m, +2h, +1d)
   /sms               the SMS inbox (new SMS are also shown as they arrive)
+  /mail              the mailbox of the loopback SMTP server, each mail in full
   /restart           restart the bot on the same database, as a process restart would
   /quit              leave (Ctrl-D and Ctrl-C too)
   /sandbox           this list"""
@@ -58,6 +59,7 @@ class TerminalChat:
         self.actor = actor
         self._shown_deleted: dict[str, set[int]] = {}
         self._sms_shown = len(sandbox.sms.messages)
+        self._mail_shown = len(sandbox.mail.messages)
         self._shown_texts: dict[tuple[str, int], str] = {}
         self._prompt_shown = False
         self._revision_at_line = 0
@@ -73,6 +75,7 @@ class TerminalChat:
             "/as": self._switch_actor,
             "/clock": self._clock,
             "/sms": self._sms,
+            "/mail": self._mail,
             "/restart": self._restart,
             "/quit": self._quit,
             "/exit": self._quit,
@@ -253,18 +256,27 @@ class TerminalChat:
         revision = -1
         while True:
             await asyncio.sleep(WATCH_INTERVAL)
-            sms_news = len(self.sandbox.sms.messages) > self._sms_shown
-            if sms_news or self.sandbox.emulator.revision != revision:
+            inbox_news = (
+                len(self.sandbox.sms.messages) > self._sms_shown
+                or len(self.sandbox.mail.messages) > self._mail_shown
+            )
+            if inbox_news or self.sandbox.emulator.revision != revision:
                 revision = self.sandbox.emulator.revision
                 if await self._show_changes():
                     self.prompt()
 
     async def _show_changes(self) -> bool:
         """Print new SMS and what changed in every actor's chat; True if anything was printed."""
-        shown = len(self.sandbox.sms.messages) > self._sms_shown
+        shown = (
+            len(self.sandbox.sms.messages) > self._sms_shown
+            or len(self.sandbox.mail.messages) > self._mail_shown
+        )
         for sms in self.sandbox.sms.messages[self._sms_shown :]:
             self.say(f"📱 SMS {render_sms(sms)}")
         self._sms_shown = len(self.sandbox.sms.messages)
+        for mail in self.sandbox.mail.messages[self._mail_shown :]:
+            self.say(f"✉️  mail to {', '.join(mail.to)}: {mail.subject}\n{mail.text.rstrip()}")
+        self._mail_shown = len(self.sandbox.mail.messages)
         for name, person in list(self.people.items()):
             try:
                 changes = await person.new_messages(quiet=0.2, timeout=5)
@@ -340,6 +352,13 @@ class TerminalChat:
             self.say("📱 the SMS inbox is empty")
         for sms in self.sandbox.sms.messages:
             self.say(f"📱 {sms.sent_at:%m-%d %H:%M} SMS {render_sms(sms)}")
+        return True
+
+    async def _mail(self, _: str) -> bool:
+        if not self.sandbox.mail.messages:
+            self.say("✉️  the mailbox is empty")
+        for mail in self.sandbox.mail.messages:
+            self.say(f"✉️  to {', '.join(mail.to)}: {mail.subject}\n{mail.text.rstrip()}")
         return True
 
     async def _restart(self, _: str) -> bool:
