@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from domain.fields import EXAMPLE_EMAIL, parse_email
 from domain.problems import Problem
 from domain.text import N_
 
@@ -29,10 +30,15 @@ _LETTERS_AND_DIGITS = re.compile(r"[A-Za-z0-9]+")
 
 @dataclass(frozen=True)
 class UsernameRules:
-    """ASCII letters, digits and underscore, starting with a letter."""
+    """ASCII letters, digits and underscore, starting with a letter.
+
+    With ``allow_email``, an e-mail-shaped username (one with an @) is accepted instead when it is a
+    valid address (seed 003: "建议使用电子邮箱地址注册"); the lengths apply to it too.
+    """
 
     min_length: int = 4
     max_length: int = 30
+    allow_email: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,23 @@ def parse_username(raw: str, rules: UsernameRules = UsernameRules()) -> str | Pr
     length_params: dict[str, str | int] = {"min": rules.min_length, "max": rules.max_length}
     if not username:
         return Problem(N_("Choose a username."), params=length_params, example=EXAMPLE_USERNAME)
+    if rules.allow_email and "@" in username:
+        # Any provider will do for a name: the Hotmail/Yahoo refusal is about delivering mail.
+        address = parse_email(username, refused_providers=())
+        if isinstance(address, str) and not rules.min_length <= len(address) <= rules.max_length:
+            return Problem(
+                N_("A username has {min} to {max} characters."), params=length_params, example=EXAMPLE_EMAIL
+            )
+        return address
+    if rules.allow_email and not _USERNAME_CHARACTERS.fullmatch(username):
+        return Problem(
+            N_(
+                "A username is an e-mail address, or English letters, digits and the underscore _ "
+                "starting with a letter."
+            ),
+            params=length_params,
+            example=EXAMPLE_EMAIL,
+        )
     if not _USERNAME_CHARACTERS.fullmatch(username):
         return Problem(
             N_("A username may contain only English letters, digits and the underscore _."),

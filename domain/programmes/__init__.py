@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any, NoReturn
 
 from domain.credentials import PasswordPolicy, UsernameRules
+from domain.fields import EmailRules
 from domain.text import N_
 from domain.windows import Window
 
@@ -102,6 +103,7 @@ class Programme:
     username_rules: UsernameRules
     years: Mapping[int, ProgrammeYear]
     durations: Mapping[str, timedelta]
+    email_rules: EmailRules = field(default_factory=EmailRules)
 
     def year(self, year: int) -> ProgrammeYear:
         try:
@@ -214,6 +216,7 @@ def programme_from_toml(text: str, declaration: ProgrammeDeclaration) -> Program
     official_name = root.string("official_name")
     password_policy = PasswordPolicy(**root.table("password_policy").settings_of(PasswordPolicy))
     username_rules = UsernameRules(**root.table("username_rules").settings_of(UsernameRules))
+    email_rules = _email_rules(root.table("email_rules"))
     durations = _durations(root.table("durations"))
     years_table = root.table("years")
     years = {}
@@ -234,7 +237,14 @@ def programme_from_toml(text: str, declaration: ProgrammeDeclaration) -> Program
         username_rules=username_rules,
         years=MappingProxyType(dict(sorted(years.items()))),
         durations=MappingProxyType(durations),
+        email_rules=email_rules,
     )
+
+
+def _email_rules(table: "_Table") -> EmailRules:
+    rules = EmailRules(refused_providers=tuple(p.lower() for p in table.strings("refused_providers")))
+    table.done()
+    return rules
 
 
 def _year(year: int, table: "_Table") -> ProgrammeYear:
@@ -326,6 +336,14 @@ class _Table:
         value = self._get(key)
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(key, "must be an integer")
+        return value
+
+    def strings(self, key: str) -> list[str]:
+        """A list of non-empty strings; an absent one reads as empty."""
+        self._read.add(key)
+        value = self._data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+            self.fail(key, "must be a list of non-empty strings")
         return value
 
     def window(self, key: str) -> Window:
