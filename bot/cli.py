@@ -1,4 +1,4 @@
-"""The ``baoming`` command: the main job, the sandbox, and operator checks."""
+"""The ``baoming`` command: the main job, the sandbox, operator checks, staff roles and the audit trail."""
 
 import argparse
 import asyncio
@@ -7,12 +7,13 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, unopenable_database
 from bot.logs import setup_logging
-from domain import credentials, identity, phones
+from bot.operator import add_operator_commands
+from domain import credentials, fields, identity, phones
 from domain.accounts import SUPPORTED_LOCALES
 from domain.clock import Clock, SystemClock
-from domain.masking import mask_id_number, mask_phone
+from domain.masking import mask_email, mask_id_number, mask_phone
 from domain.ports import SmsSender
 from domain.problems import Problem
 from domain.programmes import catalog, programme
@@ -53,15 +54,18 @@ def _parser() -> argparse.ArgumentParser:
         ("mobile", "a mainland mobile number"),
         ("phone", "a mobile or landline number"),
         ("password", "a password, by the rules of a programme"),
+        ("email", "an e-mail address, by the rules of a programme"),
+        ("postcode", "a 6-digit postcode"),
     ):
         sub = kinds.add_parser(kind, help=helptext)
         sub.add_argument("value")
         sub.add_argument(
             "--lang", choices=SUPPORTED_LOCALES, default="zh_Hans", help="language of the reason"
         )
-        if kind == "password":
+        if kind in ("password", "email"):
             sub.add_argument("--programme", required=True, choices=sorted(catalog()))
         sub.set_defaults(handler=_check, kind=kind)
+    add_operator_commands(commands)
     return parser
 
 
@@ -114,8 +118,7 @@ async def _start_app(settings: Settings, clock: Clock, sender: SmsSender) -> "Ap
     try:
         return await build_app(settings, clock=clock, sms_sender=sender)
     except (OperationalError, OSError) as error:
-        reason = str(getattr(error, "orig", None) or error)
-        raise ConfigError(f"configuration error: DATABASE_URL: cannot open the database ({reason})") from None
+        raise unopenable_database(error) from None
 
 
 def _play(args: argparse.Namespace) -> int:
@@ -141,6 +144,12 @@ def _check(args: argparse.Namespace) -> int:
             credentials.check_password(value, programme(args.programme).password_policy)
             or translate(N_("a valid password"))
         ),
+        "email": lambda value: _masked_email(
+            fields.parse_email(
+                value, refused_providers=programme(args.programme).email_rules.refused_providers
+            )
+        ),
+        "postcode": fields.parse_postcode,
     }
     outcome = checkers[args.kind](args.value)
     problems = [outcome] if isinstance(outcome, Problem) else outcome if isinstance(outcome, list) else []
@@ -165,6 +174,10 @@ def _describe_id(value: str, translate: Callable[[str], str]) -> str | Problem:
 
 def _masked(outcome: str | Problem) -> str | Problem:
     return outcome if isinstance(outcome, Problem) else mask_phone(outcome)
+
+
+def _masked_email(outcome: str | Problem) -> str | Problem:
+    return outcome if isinstance(outcome, Problem) else mask_email(outcome)
 
 
 if __name__ == "__main__":

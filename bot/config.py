@@ -90,3 +90,9 @@ def load_settings(**overrides: object) -> Settings:
         name = ".".join(str(part) for part in first["loc"]).upper() or "settings"
         reason = first["msg"].removeprefix("Value error, ")
         raise ConfigError(f"configuration error: {name}: {reason}") from None
+
+
+def unopenable_database(error: Exception) -> ConfigError:
+    """The one line for a database that cannot be opened or migrated (a path, a permission, a server)."""
+    reason = str(getattr(error, "orig", None) or error)
+    return ConfigError(f"configuration error: DATABASE_URL: cannot open the database ({reason})")

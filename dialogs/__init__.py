@@ -4,7 +4,14 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    from dialogs import commands, fallback, recovery, registration
+    from dialogs import commands, fallback, recovery, registration, staff
 
-    # Commands first so that they work in every state; the fallback last.
-    return [commands.get_router(), registration.get_router(), recovery.get_router(), fallback.get_router()]
+    # Commands first so that they work in every state, staff commands next (for staff mid-form
+    # too; for anyone else they fall through like any unknown text); the fallback last.
+    return [
+        commands.get_router(),
+        staff.get_router(),
+        registration.get_router(),
+        recovery.get_router(),
+        fallback.get_router(),
+    ]

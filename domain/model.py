@@ -4,7 +4,7 @@ Plain dataclasses: the database adapter maps them imperatively (bot/db), the uni
 in dictionaries. ``id`` is None until the entity is stored.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -60,4 +60,50 @@ class SmsChallenge:
     failed_attempts: int = 0
     locked_until: datetime | None = None
     used_at: datetime | None = None
+    id: int | None = None
+
+
+class Role(StrEnum):
+    """A staff role (DESIGN.md, "Staff"), granted per programme with the CLI."""
+
+    HELPLINE = "helpline"  # 咨询: answers applicants' questions in the staff group
+    REVIEWER = "reviewer"  # 审核员: returns or approves materials
+    ADMISSIONS = "admissions"  # 招录: records offers for one training base
+    ADMIN = "admin"  # 管理员: everything in the programme
+
+
+@dataclass(eq=False)
+class StaffMember:
+    """One role of one person in one programme. Keyed by channel + external id rather than a chat
+    user, so that a role can be granted before the person has ever written to the bot."""
+
+    channel: str
+    external_id: str
+    role: str
+    programme: str
+    base_id: str | None  # the training base of an admissions officer; None for the other roles
+    added_at: datetime
+    id: int | None = None
+
+
+class AccountEvent(StrEnum):
+    """What an operator can read in an account's audit trail (``baoming audit``)."""
+
+    CREATED = "created"
+    ACTIVATED = "activated"
+    LOGGED_IN = "logged_in"
+    RECOVERED = "recovered"
+    LOGGED_OUT = "logged_out"
+    TAKEN_OVER = "taken_over"  # another chat proved the mobile and now holds the account
+
+
+@dataclass(eq=False)
+class AuditEntry:
+    """One event of an account. ``detail`` never holds a full ID number, mobile or e-mail."""
+
+    account_id: int
+    kind: str
+    at: datetime
+    user_id: int | None = None  # the chat user who caused it, if any
+    detail: dict[str, str] = field(default_factory=dict)
     id: int | None = None

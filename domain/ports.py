@@ -9,7 +9,7 @@ leaving it without a commit rolls back. The same unit-of-work object may be ente
 from types import TracebackType
 from typing import Protocol, Self
 
-from domain.model import Account, ChatUser, SmsChallenge
+from domain.model import Account, AuditEntry, ChatUser, SmsChallenge, StaffMember
 
 
 class ChatUserRepository(Protocol):
@@ -44,10 +44,38 @@ class SmsChallengeRepository(Protocol):
     async def add(self, challenge: SmsChallenge) -> SmsChallenge: ...
 
 
+class StaffRepository(Protocol):
+    async def of_person(self, channel: str, external_id: str) -> list[StaffMember]: ...
+
+    async def find(
+        self, channel: str, external_id: str, role: str, programme: str, base_id: str | None
+    ) -> StaffMember | None:
+        """The one grant with exactly these values (``base_id`` None matches only None)."""
+        ...
+
+    async def listed(self, programme: str | None = None) -> list[StaffMember]:
+        """Every grant (of one programme), by programme, person and role."""
+        ...
+
+    async def add(self, member: StaffMember) -> StaffMember: ...
+
+    async def remove(self, member: StaffMember) -> None: ...
+
+
+class AuditRepository(Protocol):
+    async def add(self, entry: AuditEntry) -> AuditEntry: ...
+
+    async def of_account(self, account_id: int) -> list[AuditEntry]:
+        """Oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     users: ChatUserRepository
     accounts: AccountRepository
     sms_challenges: SmsChallengeRepository
+    staff: StaffRepository
+    audit: AuditRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -10,10 +10,10 @@ accepted within PROOF_VALIDITY, checked here rather than trusted from the conver
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain import credentials, identity, sms
+from domain import audit, credentials, identity, sms
 from domain.accounts import CodeSent, send_code
 from domain.clock import Clock
-from domain.model import Account, SmsPurpose
+from domain.model import Account, AccountEvent, SmsPurpose
 from domain.ports import SmsSender, UnitOfWork
 from domain.problems import Problem
 from domain.programmes import programme
@@ -100,6 +100,7 @@ async def register(
                 user_id=user_id,
             )
         )
+        await audit.record(uow, clock, account.id or 0, AccountEvent.CREATED, user_id=user_id)
         await uow.commit()
         return account
 
@@ -142,6 +143,16 @@ async def reset_password(
         if not await _mobile_proven(uow, clock, user_id, SmsPurpose.RECOVER, account.mobile):
             return MobileNotVerified()
         account.password_hash = password_hash
+        await audit.record(uow, clock, account_id, AccountEvent.RECOVERED, user_id=user_id)
+        if account.user_id is not None and account.user_id != user_id:
+            await audit.record(
+                uow,
+                clock,
+                account_id,
+                AccountEvent.TAKEN_OVER,
+                user_id=user_id,
+                detail={"previous_user_id": str(account.user_id)},
+            )
         account.user_id = user_id  # the chat that proved the mobile now holds the account
         await uow.commit()
         return account

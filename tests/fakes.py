@@ -7,15 +7,23 @@ including changes to entities loaded inside (they are the stored objects until t
 """
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import NamedTuple, Self
 
 from domain.clock import Clock
 from domain.credentials import canonical_username
-from domain.model import Account, ChatUser, SmsChallenge
-from domain.ports import AccountRepository, ChatUserRepository, SmsChallengeRepository, SmsSender, UnitOfWork
+from domain.model import Account, AuditEntry, ChatUser, SmsChallenge, StaffMember
+from domain.ports import (
+    AccountRepository,
+    AuditRepository,
+    ChatUserRepository,
+    SmsChallengeRepository,
+    SmsSender,
+    StaffRepository,
+    UnitOfWork,
+)
 
 
 class DuplicateKey(Exception):
@@ -27,6 +35,8 @@ class _Tables:
     users: dict[int, ChatUser]
     accounts: dict[int, Account]
     sms_challenges: dict[int, SmsChallenge]
+    staff: dict[int, StaffMember] = field(default_factory=dict)
+    account_events: dict[int, AuditEntry] = field(default_factory=dict)
 
 
 class _Guard:
@@ -118,12 +128,68 @@ class FakeSmsChallengeRepository:
         return challenge
 
 
+class FakeStaffRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def of_person(self, channel: str, external_id: str) -> list[StaffMember]:
+        return [m for m in await self.listed() if (m.channel, m.external_id) == (channel, external_id)]
+
+    async def find(
+        self, channel: str, external_id: str, role: str, programme: str, base_id: str | None
+    ) -> StaffMember | None:
+        wanted = (channel, external_id, role, programme, base_id)
+        return next(
+            (
+                m
+                for m in self._guard.tables().staff.values()
+                if (m.channel, m.external_id, m.role, m.programme, m.base_id) == wanted
+            ),
+            None,
+        )
+
+    async def listed(self, programme: str | None = None) -> list[StaffMember]:
+        members = [m for m in self._guard.tables().staff.values() if programme in (None, m.programme)]
+        return sorted(members, key=lambda m: (m.programme, m.channel, m.external_id, m.role, m.base_id or ""))
+
+    async def add(self, member: StaffMember) -> StaffMember:
+        found = await self.find(
+            member.channel, member.external_id, member.role, member.programme, member.base_id
+        )
+        if found is not None:
+            raise DuplicateKey("staff_members (channel, external_id, role, programme, base_id)")
+        member.id = self._guard.next_id()
+        self._guard.tables().staff[member.id] = member
+        return member
+
+    async def remove(self, member: StaffMember) -> None:
+        self._guard.tables().staff.pop(member.id or 0, None)
+
+
+class FakeAuditRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def add(self, entry: AuditEntry) -> AuditEntry:
+        if entry.account_id not in self._guard.tables().accounts:
+            raise DuplicateKey("account_events.account_id: no such account")  # the foreign key
+        entry.id = self._guard.next_id()
+        self._guard.tables().account_events[entry.id] = entry
+        return entry
+
+    async def of_account(self, account_id: int) -> list[AuditEntry]:
+        events = [e for e in self._guard.tables().account_events.values() if e.account_id == account_id]
+        return sorted(events, key=lambda e: (e.at, e.id or 0))
+
+
 class FakeUnitOfWork:
     """The UnitOfWork port over dictionaries. ``committed`` counts the commits."""
 
     users: ChatUserRepository
     accounts: AccountRepository
     sms_challenges: SmsChallengeRepository
+    staff: StaffRepository
+    audit: AuditRepository
 
     def __init__(self) -> None:
         self.tables = _Tables(users={}, accounts={}, sms_challenges={})
@@ -135,6 +201,8 @@ class FakeUnitOfWork:
         self.users = FakeChatUserRepository(guard)
         self.accounts = FakeAccountRepository(guard)
         self.sms_challenges = FakeSmsChallengeRepository(guard)
+        self.staff = FakeStaffRepository(guard)
+        self.audit = FakeAuditRepository(guard)
 
     def next_id(self) -> int:
         # Like a database sequence, ids are not reused after a rollback.
@@ -181,6 +249,12 @@ class FakeUnitOfWork:
 
     def stored_user(self, user_id: int) -> ChatUser | None:
         return self._durable.users.get(user_id)
+
+    def stored_staff(self) -> list[StaffMember]:
+        return list(self._durable.staff.values())
+
+    def stored_events(self) -> list[AuditEntry]:
+        return list(self._durable.account_events.values())
 
 
 class SentCode(NamedTuple):

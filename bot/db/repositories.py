@@ -7,8 +7,8 @@ dataclasses are plain types to the type checker.
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.tables import accounts, chat_users, sms_challenges
-from domain.model import Account, ChatUser, SmsChallenge
+from bot.db.tables import account_events, accounts, chat_users, sms_challenges, staff_members
+from domain.model import Account, AuditEntry, ChatUser, SmsChallenge, StaffMember
 
 
 class SqlChatUserRepository:
@@ -81,3 +81,68 @@ class SqlSmsChallengeRepository:
         self._session.add(challenge)
         await self._session.flush()
         return challenge
+
+
+class SqlStaffRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def of_person(self, channel: str, external_id: str) -> list[StaffMember]:
+        query = (
+            select(StaffMember)
+            .where(staff_members.c.channel == channel, staff_members.c.external_id == external_id)
+            .order_by(staff_members.c.programme, staff_members.c.role, staff_members.c.base_id)
+        )
+        return list(await self._session.scalars(query))
+
+    async def find(
+        self, channel: str, external_id: str, role: str, programme: str, base_id: str | None
+    ) -> StaffMember | None:
+        query = select(StaffMember).where(
+            staff_members.c.channel == channel,
+            staff_members.c.external_id == external_id,
+            staff_members.c.role == role,
+            staff_members.c.programme == programme,
+            # Compared as stored ('' for None): "== None" would render IS NULL and match nothing.
+            staff_members.c.base_id == (base_id or ""),
+        )
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def listed(self, programme: str | None = None) -> list[StaffMember]:
+        query = select(StaffMember).order_by(
+            staff_members.c.programme,
+            staff_members.c.channel,
+            staff_members.c.external_id,
+            staff_members.c.role,
+            staff_members.c.base_id,
+        )
+        if programme is not None:
+            query = query.where(staff_members.c.programme == programme)
+        return list(await self._session.scalars(query))
+
+    async def add(self, member: StaffMember) -> StaffMember:
+        self._session.add(member)
+        await self._session.flush()
+        return member
+
+    async def remove(self, member: StaffMember) -> None:
+        await self._session.delete(member)
+        await self._session.flush()
+
+
+class SqlAuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, entry: AuditEntry) -> AuditEntry:
+        self._session.add(entry)
+        await self._session.flush()
+        return entry
+
+    async def of_account(self, account_id: int) -> list[AuditEntry]:
+        query = (
+            select(AuditEntry)
+            .where(account_events.c.account_id == account_id)
+            .order_by(account_events.c.at, account_events.c.id)
+        )
+        return list(await self._session.scalars(query))

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry
 
-from domain.model import Account, ChatUser, SmsChallenge
+from domain.model import Account, AuditEntry, ChatUser, SmsChallenge, StaffMember
 
 # Named constraints, so that later migrations can drop or alter them by name on every backend.
 metadata = MetaData(
@@ -66,6 +66,23 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class BlankIsNone(TypeDecorator[str]):
+    """An optional string stored as ``''`` for None.
+
+    For columns inside a unique constraint: NULL never equals NULL, so SQLite (and PostgreSQL
+    without NULLS NOT DISTINCT) would let the same row in twice if "none" were NULL.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str:
+        return value or ""
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        return value or None
 
 
 chat_users = Table(
@@ -128,6 +145,35 @@ fsm_states = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
+# Staff roles (domain/staff.py), keyed by channel + external id: a role can be granted before
+# the person has ever written to the bot.
+staff_members = Table(
+    "staff_members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("external_id", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("programme", String(32), nullable=False),
+    Column("base_id", BlankIsNone(64), nullable=False),  # '' = no training base
+    Column("added_at", UtcDateTime, nullable=False),
+    # Also the index of "the roles of this person" (its leading columns).
+    UniqueConstraint("channel", "external_id", "role", "programme", "base_id"),
+)
+
+# The audit trail of an account (domain/audit.py); it goes with the account.
+account_events = Table(
+    "account_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("user_id", Integer, ForeignKey("chat_users.id", ondelete="SET NULL"), nullable=True),
+    Column("detail", JSON, nullable=False, server_default=text("'{}'")),
+    Index(None, "account_id", "at"),
+)
+
 mapper_registry = registry(metadata=metadata)
 
 
@@ -139,3 +185,5 @@ def start_mappers() -> None:
     # The generated column is the database's business; the entity only knows ``username``.
     mapper_registry.map_imperatively(Account, accounts, exclude_properties=["username_canonical"])
     mapper_registry.map_imperatively(SmsChallenge, sms_challenges)
+    mapper_registry.map_imperatively(StaffMember, staff_members)
+    mapper_registry.map_imperatively(AuditEntry, account_events)

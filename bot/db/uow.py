@@ -5,8 +5,20 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.repositories import SqlAccountRepository, SqlChatUserRepository, SqlSmsChallengeRepository
-from domain.ports import AccountRepository, ChatUserRepository, SmsChallengeRepository
+from bot.db.repositories import (
+    SqlAccountRepository,
+    SqlAuditRepository,
+    SqlChatUserRepository,
+    SqlSmsChallengeRepository,
+    SqlStaffRepository,
+)
+from domain.ports import (
+    AccountRepository,
+    AuditRepository,
+    ChatUserRepository,
+    SmsChallengeRepository,
+    StaffRepository,
+)
 
 
 class SqlUnitOfWork:
@@ -19,6 +31,8 @@ class SqlUnitOfWork:
     users: ChatUserRepository
     accounts: AccountRepository
     sms_challenges: SmsChallengeRepository
+    staff: StaffRepository
+    audit: AuditRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -32,6 +46,8 @@ class SqlUnitOfWork:
         self.users = SqlChatUserRepository(session)
         self.accounts = SqlAccountRepository(session)
         self.sms_challenges = SqlSmsChallengeRepository(session)
+        self.staff = SqlStaffRepository(session)
+        self.audit = SqlAuditRepository(session)
         return self
 
     async def __aexit__(

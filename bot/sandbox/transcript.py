@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from domain.masking import mask_mobile
+from domain.problems import Problem
+from domain.staff import Grant, parse_grant
 
 if TYPE_CHECKING:
     from bot.sandbox.harness import Sandbox
@@ -108,6 +110,12 @@ class Restart(Step):
 
 
 @dataclass(frozen=True)
+class GrantStaff(Step):
+    actor: str
+    grant: Grant  # checked when parsed, by the rule the CLI uses
+
+
+@dataclass(frozen=True)
 class Fault(Step):
     method: str
     status: int  # 0 with drop
@@ -134,6 +142,9 @@ _ACTOR_NAME = r"[^\s>?~+\-!.#\[\]{}]+"
 _ACTOR_LINE = re.compile(rf"^(?P<actor>{_ACTOR_NAME})>\s?(?P<payload>.*)$")
 _BOT_LINE = re.compile(rf"^bot(?:@(?P<actor>{_ACTOR_NAME}))?(?P<kind>[?~+\-!.])\s*(?P<rest>.*)$")
 _DECLARE = re.compile(rf"^actor\s+(?P<actor>{_ACTOR_NAME})(?:\s+lang=(?P<lang>[A-Za-z_-]+))?$")
+_STAFF = re.compile(
+    rf"^staff\s+(?P<actor>{_ACTOR_NAME})\s+(?P<role>\S+)\s+(?P<programme>\S+)(?:\s+(?P<base>\S+))?$"
+)
 _BUTTON = re.compile(r"^\[(?P<label>[^\[\]].*?)\]$")
 _DOUBLE_BUTTON = re.compile(r"^\[\[(?P<label>.+?)\]\]$")
 _DELTA_PART = re.compile(r"(\d+)\s*([dhms])")
@@ -179,6 +190,13 @@ def _parse_line(line: str, number: int, folder: Path) -> Step:
         if not needle:
             raise ValueError("sms? needs the text the SMS must contain")
         return ExpectSms(number, line, needle)
+    if line.startswith("staff ") and (match := _STAFF.match(line)) is None:
+        raise ValueError("expected 'staff NAME ROLE PROGRAMME [BASE]'")
+    if match := _STAFF.match(line):
+        grant = parse_grant(match["role"], match["programme"], match["base"])
+        if isinstance(grant, Problem):
+            raise ValueError(grant.message.format(**grant.params))
+        return GrantStaff(number, line, _actor_name(match["actor"]), grant)
     if match := _DECLARE.match(line):
         actor = _actor_name(match["actor"])
         return DeclareActor(number, line, actor, match["lang"] or DEFAULT_LANGUAGE)
@@ -189,7 +207,7 @@ def _parse_line(line: str, number: int, folder: Path) -> Step:
     raise ValueError(
         "not a transcript line: expected 'NAME> ...', 'bot? ...', 'bot~ ...', 'bot+ [...]', "
         "'bot- [...]', 'bot! deleted', 'bot.', 'sms? ...', 'clock ...', 'restart', 'fault ...', "
-        "'actor NAME lang=..' or a # comment"
+        "'actor NAME lang=..', 'staff NAME ROLE PROGRAMME [BASE]' or a # comment"
     )
 
 
@@ -197,7 +215,7 @@ def _check_order(step: Step, actors: set[str]) -> None:
     """Lines that only make sense after others: caught before anything is played."""
     if isinstance(step, DeclareActor) and step.actor in actors:
         raise ValueError(f"'actor {step.actor}' must come before {step.actor}'s first line")
-    if isinstance(step, SendText | Press | SendFile):
+    if isinstance(step, SendText | Press | SendFile | GrantStaff):
         actors.add(step.actor)
     elif isinstance(step, ExpectMessage | ExpectNothing | ExpectDeleted) and not actors:  # noqa: SIM102
         if getattr(step, "actor", None) is None:  # bot@NAME may watch someone who has not acted
@@ -495,6 +513,8 @@ class Player:
             await self._expect_sms(step)
         elif isinstance(step, Restart):
             await self.sandbox.restart_bot()
+        elif isinstance(step, GrantStaff):
+            await self._grant_staff(step)
         elif isinstance(step, Fault):
             self._inject(step)
         else:  # pragma: no cover - parse() makes only the kinds above
@@ -594,6 +614,19 @@ class Player:
                 note = f"it reads {render_sms(latest)!r}" if latest else "no SMS has been sent"
                 raise self._mismatch(step, f"the latest SMS contains {step.needle!r}", note=note)
             await self._reader(self.last_actor).pull(remaining, quiet=NEWS_QUIET)
+
+    async def _grant_staff(self, step: GrantStaff) -> None:
+        """The actor gets the role through the use case of ``baoming staff add``, on the bot's database."""
+        from bot.db.engine import create_session_factory
+        from bot.db.uow import SqlUnitOfWork
+        from domain.model import Channel
+        from domain.staff import add_staff
+
+        if self.sandbox.app is None:
+            raise self._mismatch(step, "a running bot to grant the role on", note="the bot is stopped")
+        person = self._reader(step.actor).person
+        uow = SqlUnitOfWork(create_session_factory(self.sandbox.app.engine))
+        await add_staff(uow, self.sandbox.clock, Channel.TELEGRAM, str(person.user.id), step.grant)
 
     def _inject(self, step: Fault) -> None:
         emulator = self.sandbox.emulator
