@@ -111,26 +111,48 @@ class NoSuchAccount:
 
 
 @dataclass(frozen=True)
-class RecoveryStarted:
+class CodeOnRecordSent:
     account_id: int
     sent: CodeSent
+
+
+RecoveryStarted = CodeOnRecordSent
+
+
+async def find_account(uow: UnitOfWork, programme_code: str, raw_identifier: str) -> Account | None:
+    """The account named by its ID number (any input form) or its username (any case)."""
+    identifier = raw_identifier.strip()
+    async with uow:
+        account = await uow.accounts.by_id_number(programme_code, identity.normalise_id_number(identifier))
+        return account or await uow.accounts.by_username(programme_code, identifier)
+
+
+async def text_code_on_record(
+    uow: UnitOfWork,
+    clock: Clock,
+    sender: SmsSender,
+    user_id: int,
+    programme_code: str,
+    raw_identifier: str,
+    purpose: SmsPurpose,
+) -> CodeOnRecordSent | NoSuchAccount | sms.ResendTooSoon | sms.CodeLocked:
+    """Text a code to the mobile on record of the account named by ID number or username."""
+    account = await find_account(uow, programme_code, raw_identifier)
+    if account is None or account.id is None:
+        return NoSuchAccount()
+    outcome = await send_code(uow, clock, sender, user_id, purpose, account.mobile)
+    if isinstance(outcome, CodeSent):
+        return CodeOnRecordSent(account.id, outcome)
+    return outcome
 
 
 async def start_recovery(
     uow: UnitOfWork, clock: Clock, sender: SmsSender, user_id: int, programme_code: str, raw_identifier: str
 ) -> RecoveryStarted | NoSuchAccount | sms.ResendTooSoon | sms.CodeLocked:
     """忘记密码: find the account by ID number or username and text a code to its mobile."""
-    identifier = raw_identifier.strip()
-    async with uow:
-        account = await uow.accounts.by_id_number(programme_code, identity.normalise_id_number(identifier))
-        if account is None:
-            account = await uow.accounts.by_username(programme_code, identifier)
-    if account is None or account.id is None:
-        return NoSuchAccount()
-    outcome = await send_code(uow, clock, sender, user_id, SmsPurpose.RECOVER, account.mobile)
-    if isinstance(outcome, CodeSent):
-        return RecoveryStarted(account.id, outcome)
-    return outcome
+    return await text_code_on_record(
+        uow, clock, sender, user_id, programme_code, raw_identifier, SmsPurpose.RECOVER
+    )
 
 
 async def reset_password(
