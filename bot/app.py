@@ -125,6 +125,7 @@ COMMAND_DESCRIPTIONS = {
     "status": N_("What is done and what comes next"),
     "help": N_("How this works"),
     "cancel": N_("Pause the current form"),
+    "logout": N_("Log out of your accounts in this chat"),
     "language": N_("Language: 简体中文 / 繁體中文 / English"),
 }
 

@@ -4,7 +4,7 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    from dialogs import commands, fallback, recovery, registration, staff
+    from dialogs import commands, fallback, login, recovery, registration, staff
 
     # Commands first so that they work in every state, staff commands next (for staff mid-form
     # too; for anyone else they fall through like any unknown text); the fallback last.
@@ -13,5 +13,6 @@ def get_routers() -> list[Router]:
         staff.get_router(),
         registration.get_router(),
         recovery.get_router(),
+        login.get_router(),
         fallback.get_router(),
     ]

@@ -2,7 +2,8 @@
 
 Two taps on one button arrive as two callback queries before the bot can remove the keyboard.
 SimpleEventIsolation runs them one after the other; this middleware lets the first through, then
-records the message as spent (in the applicant's FSM data, so it survives a restart) and removes
+records the message as spent (in the chat's FSM storage, apart from the conversation's data, so it
+survives a restart and a flow that clears its data) and removes
 its keyboard. The second finds it spent and does nothing. A new question always comes with new
 buttons, so nothing is lost.
 """
@@ -18,6 +19,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, TelegramObject
 from aiogram.utils.i18n import gettext as _
 
+from dialogs.prompts import aside
+
 SPENT_KEY = "spent_messages"
 REMEMBERED = 30  # the newest spent messages; older keyboards are long gone from view
 
@@ -32,14 +35,15 @@ class SingleUseButtonsMiddleware(BaseMiddleware):
         state: FSMContext | None = data.get("state")
         if not isinstance(event, CallbackQuery) or event.message is None or state is None:
             return await handler(event, data)
+        memory = aside(state, "buttons")
         message_id = event.message.message_id
-        if message_id in (await state.get_data()).get(SPENT_KEY, []):
+        if message_id in (await memory.get_data()).get(SPENT_KEY, []):
             await event.answer(_("This button is no longer active."))
             return None
         result = await handler(event, data)
         if result is not UNHANDLED:
-            spent = (await state.get_data()).get(SPENT_KEY, [])
-            await state.update_data({SPENT_KEY: [*spent[-(REMEMBERED - 1) :], message_id]})
+            spent = (await memory.get_data()).get(SPENT_KEY, [])
+            await memory.update_data({SPENT_KEY: [*spent[-(REMEMBERED - 1) :], message_id]})
             bot: Bot = data["bot"]
             with suppress(TelegramBadRequest):  # already without buttons, or too old to edit
                 await bot.edit_message_reply_markup(

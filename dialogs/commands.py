@@ -7,20 +7,22 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from dialogs import keyboards, recovery, registration
+from dialogs import keyboards, login, recovery, registration
 from dialogs.keyboards import AccountCb, LanguageCb, ProgrammeCb
 from dialogs.prompts import Step, ask
 from domain.accounts import choose_locale
+from domain.clock import Clock
+from domain.login import log_out
 from domain.model import ChatUser
 from domain.ports import UnitOfWork
-from domain.programmes import Programme, available_programmes, catalog
+from domain.programmes import Programme, available_programmes, catalog, programme
 from domain.registration import account_of
 
 PAUSED = "paused_state"
 
 
 def current_step(state_name: str | None) -> Step | None:
-    return registration.FLOW.step(state_name) or recovery.FLOW.step(state_name)
+    return registration.FLOW.step(state_name) or recovery.FLOW.step(state_name) or login.FLOW.step(state_name)
 
 
 def _status_lines(item: Programme, username: str | None, step: Step | None) -> list[str]:
@@ -124,6 +126,7 @@ def get_router() -> Router:
                 "/start — begin, or continue where you stopped\n"
                 "/status — what is done and what comes next\n"
                 "/cancel — pause the current form (nothing you entered is lost)\n"
+                "/logout — this chat lets go of your accounts\n"
                 "/language — 简体中文, 繁體中文 or English\n"
                 "/help — this message\n"
                 "Help line of 广东住培: 4008880052, 020-38314977"
@@ -149,6 +152,21 @@ def get_router() -> Router:
         await state.set_state(None)
         await state.update_data({PAUSED: state_name})
         await message.answer(_("Paused. What you entered is kept: /start continues where you stopped."))
+
+    @router.message(Command("logout"))
+    async def on_logout(
+        message: Message, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser
+    ) -> None:
+        released = await log_out(uow, clock, user.id or 0)
+        await state.clear()
+        if not released:
+            await message.answer(_("This chat holds no account. /start shows what you can do."))
+            return
+        names = "、".join(f"{programme(a.programme).official_name} ({a.username})" for a in released)
+        await message.answer(
+            _("You are logged out of {accounts}. Log in again any time with /start.").format(accounts=names),
+            reply_markup=keyboards.log_in_or_recover(released[0].programme),
+        )
 
     @router.message(Command("language"))
     async def on_language(message: Message) -> None:

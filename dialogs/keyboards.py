@@ -44,12 +44,19 @@ def _account_actions(code: str, *actions: tuple[str, str]) -> InlineKeyboardMark
 
 def account_entry(code: str) -> InlineKeyboardMarkup:
     return _account_actions(
-        code, (_("Register a new account"), "register"), (_("Forgot password"), "recover")
+        code,
+        (_("Register a new account"), "register"),
+        (_("Log in"), "login"),
+        (_("Forgot password"), "recover"),
     )
 
 
-def recover_only(code: str) -> InlineKeyboardMarkup:
-    return _account_actions(code, (_("Forgot password"), "recover"))
+def log_in_or_recover(code: str) -> InlineKeyboardMarkup:
+    return _account_actions(code, (_("Log in"), "login"), (_("Forgot password"), "recover"))
+
+
+def password_or_code(code: str) -> InlineKeyboardMarkup:
+    return _account_actions(code, (_("Log in with an SMS code instead"), "login_sms"))
 
 
 def code_sent(code: str) -> InlineKeyboardMarkup:

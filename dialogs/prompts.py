@@ -5,7 +5,7 @@ after a pause or a restart (``Prompt`` functions take only the stored form data)
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aiogram import Bot
@@ -65,3 +65,9 @@ async def ask(bot: Bot, state: FSMContext, step: Step, note: str | None = None) 
     if note:
         text = f"{note}\n\n{text}"
     await bot.send_message(state.key.chat_id, text, reply_markup=question.keyboard)
+
+
+def aside(state: FSMContext, name: str) -> FSMContext:
+    """Chat memory kept apart from the conversation (another FSM destiny), so that a flow that
+    clears or replaces its data cannot reset it: spent buttons, wrong log-ins."""
+    return FSMContext(storage=state.storage, key=replace(state.key, destiny=name))

@@ -130,7 +130,7 @@ def get_router() -> Router:
                     "This ID number is already registered. One ID number can hold only one account: "
                     "if it is yours, recover its password."
                 ),
-                reply_markup=keyboards.recover_only(GD),
+                reply_markup=keyboards.log_in_or_recover(GD),
             )
         else:
             await state.update_data(id_number=outcome.number)
@@ -238,7 +238,7 @@ async def _finish(
         await state.clear()
         await message.answer(
             _("This ID number was registered meanwhile. Recover the password if the account is yours."),
-            reply_markup=keyboards.recover_only(GD),
+            reply_markup=keyboards.log_in_or_recover(GD),
         )
     else:
         await state.clear()

@@ -24,6 +24,14 @@ class PasswordRecovery(StatesGroup):
     new_password_confirm = State()
 
 
+class Login(StatesGroup):
+    """登录 from this chat: ID number or username, then the password or an SMS code."""
+
+    identifier = State()
+    password = State()
+    sms_code = State()
+
+
 # States whose messages carry a password: the message is deleted right after reading.
 PASSWORD_STATES = frozenset(
     {
@@ -31,5 +39,6 @@ PASSWORD_STATES = frozenset(
         GdRegistration.password_confirm.state,
         PasswordRecovery.new_password.state,
         PasswordRecovery.new_password_confirm.state,
+        Login.password.state,
     }
 )

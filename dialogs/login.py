@@ -1,0 +1,189 @@
+"""登录 of 广东住培 from any Telegram account, and telling the chat that held the account before."""
+
+from contextlib import suppress
+from datetime import datetime
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from dialogs import keyboards, render
+from dialogs.account_steps import delete_password_message, sms_refusal
+from dialogs.keyboards import AccountCb
+from dialogs.prompts import Flow, Question, aside
+from dialogs.registration import GD
+from dialogs.states import Login
+from domain import login, registration
+from domain.clock import Clock
+from domain.masking import mask_mobile
+from domain.model import Channel, ChatUser
+from domain.ports import SmsSender, UnitOfWork
+from domain.programmes import programme
+from domain.text import N_
+
+TOTAL = 2
+FLOW = Flow(N_("log-in"))
+FAILURES = "login_failures"  # this chat's wrong log-ins (ISO times), for the per-chat limit
+
+
+def _limits(state: FSMContext) -> FSMContext:
+    return aside(state, "login")
+
+
+@FLOW.add(Login.identifier, 1, TOTAL)
+def _ask_identifier(data: dict[str, Any]) -> Question:
+    return Question(_("Log in. Enter the ID number or the username of your account:"))
+
+
+@FLOW.add(Login.password, 2, TOTAL)
+def _ask_password(data: dict[str, Any]) -> Question:
+    return Question(
+        _("Enter your password. I delete your message as soon as I have read it."),
+        keyboards.password_or_code(GD),
+    )
+
+
+@FLOW.add(Login.sms_code, 2, TOTAL)
+def _ask_code(data: dict[str, Any]) -> Question:
+    return Question(
+        _(
+            "Enter the 6-digit code texted to the mobile on record, {mobile}. It is valid for 5 minutes."
+        ).format(mobile=mask_mobile(str(data.get("mobile", "")))),
+        keyboards.code_sent(GD),
+    )
+
+
+def _refusal(outcome: login.WrongCredentials | login.LoginLocked) -> str:
+    if isinstance(outcome, login.LoginLocked):
+        return _("Too many wrong log-ins. Logging in is locked until {time}.").format(
+            time=render.beijing_time(outcome.until)
+        )
+    return _("The ID number or username and the password do not match. {tries} tries left.").format(
+        tries=outcome.tries_left
+    )
+
+
+async def _welcome_back(bot: Bot, state: FSMContext, i18n: I18n, outcome: login.LoggedIn) -> None:
+    await state.clear()
+    await bot.send_message(
+        state.key.chat_id,
+        _("You are logged in to {programme} as {username}.").format(
+            programme=programme(GD).official_name, username=outcome.account.username
+        ),
+    )
+    previous = outcome.previous
+    if previous is None or previous.channel != Channel.TELEGRAM:
+        return
+    with i18n.use_locale(previous.locale or i18n.default_locale), suppress(TelegramAPIError):
+        await bot.send_message(  # the old chat may have blocked the bot: nothing more to do then
+            int(previous.external_id),
+            _(
+                "Your account {username} of {programme} is now used from another Telegram account, and this "
+                "chat no longer holds it. If that was not you, recover your password at once."
+            ).format(username=outcome.account.username, programme=programme(GD).official_name),
+            reply_markup=keyboards.log_in_or_recover(GD),
+        )
+
+
+def get_router() -> Router:
+    router = Router(name="login")
+
+    @router.callback_query(AccountCb.filter((F.action == "login") & (F.code == GD)))
+    async def on_login(query: CallbackQuery, bot: Bot, state: FSMContext) -> None:
+        await query.answer()
+        await state.set_data({"programme": GD})
+        await FLOW.ask(bot, state, Login.identifier)
+
+    @router.message(Login.identifier, F.text)
+    async def on_identifier(message: Message, bot: Bot, state: FSMContext) -> None:
+        await state.update_data(identifier=(message.text or "").strip()[:64])
+        await FLOW.ask(bot, state, Login.password)
+
+    @router.message(Login.password)
+    async def on_password(
+        message: Message,
+        bot: Bot,
+        state: FSMContext,
+        uow: UnitOfWork,
+        clock: Clock,
+        user: ChatUser,
+        i18n: I18n,
+    ) -> None:
+        await delete_password_message(message)
+        data = await state.get_data()
+        recorded = (await _limits(state).get_data()).get(FAILURES, [])
+        failures = [datetime.fromisoformat(moment) for moment in recorded]
+        outcome = await login.log_in_with_password(
+            uow, clock, user.id or 0, GD, str(data.get("identifier", "")), message.text or "", failures
+        )
+        if isinstance(outcome, login.LoggedIn):
+            await _welcome_back(bot, state, i18n, outcome)
+            return
+        if isinstance(outcome, login.WrongCredentials):
+            await _limits(state).update_data({FAILURES: [*recorded[-20:], clock.now().isoformat()]})
+        await FLOW.ask(bot, state, Login.identifier, _refusal(outcome))
+
+    @router.callback_query(Login.password, AccountCb.filter((F.action == "login_sms") & (F.code == GD)))
+    @router.callback_query(Login.sms_code, AccountCb.filter((F.action == "resend") & (F.code == GD)))
+    async def on_send_code(
+        query: CallbackQuery,
+        bot: Bot,
+        state: FSMContext,
+        uow: UnitOfWork,
+        clock: Clock,
+        sms_sender: SmsSender,
+        user: ChatUser,
+    ) -> None:
+        await query.answer()
+        identifier = str((await state.get_data()).get("identifier", ""))
+        outcome = await login.send_login_code(uow, clock, sms_sender, user.id or 0, GD, identifier)
+        if isinstance(outcome, registration.NoSuchAccount):
+            await FLOW.ask(
+                bot,
+                state,
+                Login.identifier,
+                _("No account of {programme} has this ID number or username. Check it, or register.").format(
+                    programme=programme(GD).official_name
+                ),
+            )
+        elif isinstance(outcome, registration.CodeOnRecordSent):
+            await state.update_data(account_id=outcome.account_id, mobile=outcome.sent.mobile)
+            await FLOW.ask(bot, state, Login.sms_code)
+        else:
+            await bot.send_message(
+                state.key.chat_id, sms_refusal(outcome), reply_markup=keyboards.code_sent(GD)
+            )
+
+    @router.callback_query(Login.sms_code, AccountCb.filter((F.action == "mobile") & (F.code == GD)))
+    async def on_change_mobile(query: CallbackQuery) -> None:
+        await query.answer(
+            _("The code goes to the mobile on record. If you no longer have it, call the help line."),
+            show_alert=True,
+        )
+
+    @router.message(Login.sms_code, F.text)
+    async def on_code(
+        message: Message,
+        bot: Bot,
+        state: FSMContext,
+        uow: UnitOfWork,
+        clock: Clock,
+        user: ChatUser,
+        i18n: I18n,
+    ) -> None:
+        account_id = int((await state.get_data()).get("account_id", 0))
+        outcome = await login.log_in_with_code(uow, clock, user.id or 0, account_id, message.text or "")
+        if isinstance(outcome, login.LoggedIn):
+            await _welcome_back(bot, state, i18n, outcome)
+        elif isinstance(outcome, registration.NoSuchAccount):
+            await FLOW.ask(
+                bot, state, Login.identifier, _("The code is no longer valid. Please start again.")
+            )
+        else:
+            await message.answer(sms_refusal(outcome), reply_markup=keyboards.code_sent(GD))
+
+    return router
