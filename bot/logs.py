@@ -6,22 +6,9 @@ exception text), because a full ID number in a log file is a PIPL incident.
 """
 
 import logging
-import re
 from typing import TextIO
 
-from domain.masking import mask_email, mask_id_number, mask_mobile
-
-_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-# With or without +86 / 0086, in one run or in groups (138 1234 5678, 138-1234-5678).
-_MOBILE = re.compile(r"(?<!\d)((?:\+?86|0086)[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-def mask_personal_data(text: str) -> str:
-    # E-mail first: a mobile used as a mailbox name (13812345678@139.com) is masked once, as an address.
-    text = _EMAIL.sub(lambda match: mask_email(match.group()), text)
-    text = _ID_NUMBER.sub(lambda match: mask_id_number(match.group()), text)
-    return _MOBILE.sub(lambda m: (m.group(1) or "") + mask_mobile(m.group(2) + m.group(3) + m.group(4)), text)
+from domain.masking import mask_personal_data
 
 
 class PersonalDataFilter(logging.Filter):

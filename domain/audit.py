@@ -6,30 +6,18 @@ Details are masked on the way in (PIPL asks for the minimum, RULES.md §5): what
 ID number, a mobile or an e-mail address is stored masked, whoever wrote it.
 """
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from domain import identity
 from domain.clock import Clock
-from domain.masking import mask_email, mask_id_number, mask_mobile
+from domain.masking import mask_personal_data
 from domain.model import Account, AccountEvent, AuditEntry, ChatUser
 from domain.ports import UnitOfWork
 
 __all__ = ["AccountEvent", "AccountHistory", "AuditEntry", "account_history", "history", "record", "scrub"]
 
-# Digits not part of a longer digit run: an 18-character ID number (15-digit old ones too), a
-# mainland mobile, optionally written with +86.
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15})(?![\dXx])")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d{9})(?!\d)")
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
-
-
-def scrub(text: str) -> str:
-    """``text`` with every ID number, mobile and e-mail address in it masked."""
-    text = _ID_NUMBER.sub(lambda match: mask_id_number(match[1]), text)
-    text = _MOBILE.sub(lambda match: match[0].removesuffix(match[1]) + mask_mobile(match[1]), text)
-    return _EMAIL.sub(lambda match: mask_email(match[0]), text)
+scrub = mask_personal_data  # details are stored masked, whoever wrote them
 
 
 async def record(

@@ -3,6 +3,8 @@
 Every function accepts any string and never raises: input too short to mask partly is masked whole.
 """
 
+import re
+
 from domain.phones import parse_landline, parse_mobile
 
 _MASK = "*"
@@ -46,3 +48,18 @@ def mask_phone(number: str) -> str:
     area_length = 3 if main.startswith(("010", "02")) else 4
     masked = _keep_ends(main, head=area_length, tail=2, min_hidden=4)
     return f"{masked}-{_MASK * len(extension)}" if extension else masked
+
+
+# Not part of a longer digit run: an ID number (18 characters, or the old 15 digits); a mainland
+# mobile with or without +86 / 0086, in one run or in groups (138 1234 5678); an e-mail address.
+_ID_NUMBER = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?![\dXx])")
+_MOBILE = re.compile(r"(?<!\d)((?:\+?86|0086)[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def mask_personal_data(text: str) -> str:
+    """``text`` with every ID number, mobile and e-mail address in it masked (logs, audit details)."""
+    # E-mail first: a mobile used as a mailbox name (13812345678@139.com) is masked once, as an address.
+    text = _EMAIL.sub(lambda match: mask_email(match.group()), text)
+    text = _ID_NUMBER.sub(lambda match: mask_id_number(match.group()), text)
+    return _MOBILE.sub(lambda m: (m.group(1) or "") + mask_mobile(m.group(2) + m.group(3) + m.group(4)), text)
