@@ -1,14 +1,15 @@
-"""Operator commands on the database of DATABASE_URL: staff roles and the audit trail."""
+"""Operator commands on the database of DATABASE_URL: staff roles, the audit trail, exam registrations."""
 
 import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from bot.config import load_settings, unopenable_database
 from domain import identity, staff
 from domain.clock import BEIJING, SystemClock
-from domain.masking import mask_id_number
+from domain.masking import mask_id_number, mask_mobile
 from domain.model import Channel
 from domain.ports import UnitOfWork
 from domain.problems import Problem
@@ -39,6 +40,18 @@ def add_operator_commands(commands: "argparse._SubParsersAction[argparse.Argumen
     which.add_argument("--id-number", metavar="NUMBER")
     audit.add_argument("--programme", required=True, choices=programmes)
     audit.set_defaults(handler=_audit)
+
+    from domain.exam_registrations import known_regions
+
+    registrations = commands.add_parser(
+        "registrations", help="医师资格考试 exam registrations (import from the NMEC export, list)"
+    ).add_subparsers(required=True, metavar="ACTION")
+    importing = registrations.add_parser("import", help="import a CSV file: every row or none")
+    importing.add_argument("file", metavar="FILE.csv", type=Path)
+    importing.set_defaults(handler=_registrations_import)
+    listing = registrations.add_parser("list", help="list the imported registrations (masked)")
+    listing.add_argument("--region", metavar="CODE", choices=sorted(known_regions()))
+    listing.set_defaults(handler=_registrations_list)
 
 
 def _telegram_id(value: str) -> str:
@@ -167,6 +180,72 @@ def _audit(args: argparse.Namespace) -> int:
                 who = "no chat user" if entry.user_id is None else f"chat user {entry.user_id}"
             detail = "".join(f"  {key}={value}" for key, value in sorted(entry.detail.items()))
             print(f"{at} (Beijing)  {entry.kind:<10}  {who}{detail}")
+        return 0
+
+    return on_database(work)
+
+
+def _registrations_import(args: argparse.Namespace) -> int:
+    from bot.registration_files import read
+    from domain.audit import scrub
+    from domain.exam_registrations import import_registrations
+
+    name = str(args.file)
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        print(f"{name}: cannot read the file: {error.strerror}", file=sys.stderr)
+        return 1
+    parsed = read(data)
+    if isinstance(parsed, list):
+        for problem in parsed:
+            print(scrub(f"{name}:{problem.line}: {problem.reason}"), file=sys.stderr)
+        print(f"nothing imported: {_errors(len(parsed))}", file=sys.stderr)
+        return 1
+    registration_file = parsed
+
+    async def work(uow: "UnitOfWork") -> int:
+        report = await import_registrations(uow, SystemClock(), registration_file.rows)
+        if report.errors:
+            translate = _english_translator()
+            for error in report.errors:
+                column = registration_file.headers.get(error.column, error.column)
+                # The reasons never quote an ID number or mobile; scrub() makes sure of it.
+                print(scrub(f"{name}:{error.line}: {column}: {translate(error.problem)}"), file=sys.stderr)
+            print(f"nothing imported: {_errors(len(report.errors))}", file=sys.stderr)
+            return 1
+        print(f"imported {report.imported}, unchanged {report.unchanged}")
+        return 0
+
+    return on_database(work)
+
+
+def _errors(count: int) -> str:
+    return f"{count} error" + ("" if count == 1 else "s")
+
+
+def _english_translator() -> Callable[[Problem], str]:
+    from bot.app import build_i18n
+
+    i18n = build_i18n()
+    return lambda problem: i18n.gettext(problem.message, locale="en").format(**problem.params)
+
+
+def _registrations_list(args: argparse.Namespace) -> int:
+    from domain.exam_registrations import list_registrations, region_name
+
+    async def work(uow: "UnitOfWork") -> int:
+        listed = await list_registrations(uow, args.region)
+        if not listed:
+            print("no registrations" + (f" in {args.region}" if args.region else ""))
+        for item in listed:
+            r = item.registration
+            linked = "linked" if item.linked else "not linked"
+            print(
+                f"{r.registration_number}  {r.real_name}  {mask_id_number(r.id_number)}  "
+                f"{mask_mobile(r.mobile)}  {r.exam_region} ({region_name(r.exam_region)})  "
+                f"{r.exam_site}  {r.category}  {linked}"
+            )
         return 0
 
     return on_database(work)

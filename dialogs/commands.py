@@ -7,7 +7,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from dialogs import keyboards, login, recovery, registration
+from dialogs import keyboards, login, nmec_link, recovery, registration
 from dialogs.keyboards import AccountCb, LanguageCb, ProgrammeCb
 from dialogs.prompts import Step, ask
 from domain.accounts import choose_locale
@@ -22,11 +22,22 @@ PAUSED = "paused_state"
 
 
 def current_step(state_name: str | None) -> Step | None:
-    return registration.FLOW.step(state_name) or recovery.FLOW.step(state_name) or login.FLOW.step(state_name)
+    return (
+        registration.FLOW.step(state_name)
+        or recovery.FLOW.step(state_name)
+        or login.FLOW.step(state_name)
+        or nmec_link.FLOW.step(state_name)
+    )
 
 
 def _status_lines(item: Programme, username: str | None, step: Step | None) -> list[str]:
     """One programme of /status: done, in progress at a step, or not started, and what comes next."""
+    if username is not None and item.code == nmec_link.NMEC:  # its username is the registration number
+        return [
+            _("✅ {programme}: exam registration {number}").format(
+                programme=item.official_name, number=username
+            )
+        ]
     if username is not None:
         return [
             _("✅ {programme}: account {username}").format(programme=item.official_name, username=username)
@@ -38,6 +49,11 @@ def _status_lines(item: Programme, username: str | None, step: Step | None) -> l
                 programme=item.official_name, flow=_(step.flow_title), step=label
             ),
             _("Next: answer the question of {step} (/start shows it).").format(step=label),
+        ]
+    if item.code == nmec_link.NMEC:
+        return [
+            _("⬜ {programme}: not linked yet").format(programme=item.official_name),
+            _("Next: /start and link your exam registration."),
         ]
     return [
         _("⬜ {programme}: no account yet").format(programme=item.official_name),
@@ -102,6 +118,12 @@ def get_router() -> Router:
             await bot.send_message(query.from_user.id, _("This programme is not available yet."))
             return
         account = await registered_username(uow, user, chosen.code)
+        if chosen.code == nmec_link.NMEC:  # no registration here: link the one made on the NMEC site
+            text, markup = (
+                nmec_link.link_offer() if account is None else (nmec_link.linked_text(account), None)
+            )
+            await bot.send_message(query.from_user.id, text, reply_markup=markup)
+            return
         if account is not None:
             await bot.send_message(
                 query.from_user.id,
@@ -165,7 +187,7 @@ def get_router() -> Router:
         names = "、".join(f"{programme(a.programme).official_name} ({a.username})" for a in released)
         await message.answer(
             _("You are logged out of {accounts}. Log in again any time with /start.").format(accounts=names),
-            reply_markup=keyboards.log_in_or_recover(released[0].programme),
+            reply_markup=keyboards.programmes(available_programmes()),
         )
 
     @router.message(Command("language"))

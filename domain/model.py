@@ -45,6 +45,8 @@ class Account:
 class SmsPurpose(StrEnum):
     REGISTER = "register"
     RECOVER = "recover"
+    LOGIN = "login"
+    LINK = "link"  # 授权: linking a chat to an imported exam registration (seed 001)
 
 
 @dataclass(eq=False)
@@ -95,6 +97,7 @@ class AccountEvent(StrEnum):
     RECOVERED = "recovered"
     LOGGED_OUT = "logged_out"
     TAKEN_OVER = "taken_over"  # another chat proved the mobile and now holds the account
+    LOGIN_FAILED = "login_failed"  # a wrong password; five in a row lock the log-in (domain/login.py)
 
 
 @dataclass(eq=False)
@@ -106,4 +109,23 @@ class AuditEntry:
     at: datetime
     user_id: int | None = None  # the chat user who caused it, if any
     detail: dict[str, str] = field(default_factory=dict)
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class ExamRegistration:
+    """医师资格考试报名 (seed 001): an exam registration made on the NMEC site, imported by an operator.
+
+    Linking a chat to it creates the applicant's Account of nmec-materials, whose username is the
+    registration number (domain/exam_registrations.py).
+    """
+
+    registration_number: str  # 报名号, digits only
+    real_name: str
+    id_number: str  # normalised 18-character resident ID number; never logged in full
+    mobile: str  # 11-digit mainland mobile on record; never logged in full
+    exam_region: str  # 考区: a region code of the nmec-materials catalog, such as "tianjin"
+    exam_site: str  # 考点, as written in the file
+    category: str  # 报考类别 (exam category), as written in the file
+    imported_at: datetime
     id: int | None = None

@@ -9,7 +9,7 @@ leaving it without a commit rolls back. The same unit-of-work object may be ente
 from types import TracebackType
 from typing import Protocol, Self
 
-from domain.model import Account, AuditEntry, ChatUser, SmsChallenge, StaffMember
+from domain.model import Account, AuditEntry, ChatUser, ExamRegistration, SmsChallenge, StaffMember
 
 
 class ChatUserRepository(Protocol):
@@ -70,12 +70,25 @@ class AuditRepository(Protocol):
         ...
 
 
+class ExamRegistrationRepository(Protocol):
+    async def by_number(self, registration_number: str) -> ExamRegistration | None: ...
+
+    async def with_id_number(self, id_number: str) -> list[ExamRegistration]: ...
+
+    async def listed(self, exam_region: str | None = None) -> list[ExamRegistration]:
+        """Every registration (of one exam region), by registration number."""
+        ...
+
+    async def add(self, registration: ExamRegistration) -> ExamRegistration: ...
+
+
 class UnitOfWork(Protocol):
     users: ChatUserRepository
     accounts: AccountRepository
     sms_challenges: SmsChallengeRepository
     staff: StaffRepository
     audit: AuditRepository
+    exam_registrations: ExamRegistrationRepository
 
     async def __aenter__(self) -> Self: ...
 

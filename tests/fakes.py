@@ -14,11 +14,12 @@ from typing import NamedTuple, Self
 
 from domain.clock import Clock
 from domain.credentials import canonical_username
-from domain.model import Account, AuditEntry, ChatUser, SmsChallenge, StaffMember
+from domain.model import Account, AuditEntry, ChatUser, ExamRegistration, SmsChallenge, StaffMember
 from domain.ports import (
     AccountRepository,
     AuditRepository,
     ChatUserRepository,
+    ExamRegistrationRepository,
     SmsChallengeRepository,
     SmsSender,
     StaffRepository,
@@ -37,6 +38,7 @@ class _Tables:
     sms_challenges: dict[int, SmsChallenge]
     staff: dict[int, StaffMember] = field(default_factory=dict)
     account_events: dict[int, AuditEntry] = field(default_factory=dict)
+    exam_registrations: dict[int, ExamRegistration] = field(default_factory=dict)
 
 
 class _Guard:
@@ -182,6 +184,31 @@ class FakeAuditRepository:
         return sorted(events, key=lambda e: (e.at, e.id or 0))
 
 
+class FakeExamRegistrationRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def by_number(self, registration_number: str) -> ExamRegistration | None:
+        stored = self._guard.tables().exam_registrations.values()
+        return next((r for r in stored if r.registration_number == registration_number), None)
+
+    async def with_id_number(self, id_number: str) -> list[ExamRegistration]:
+        return [r for r in await self.listed() if r.id_number == id_number]
+
+    async def listed(self, exam_region: str | None = None) -> list[ExamRegistration]:
+        stored = self._guard.tables().exam_registrations.values()
+        return sorted(
+            (r for r in stored if exam_region in (None, r.exam_region)), key=lambda r: r.registration_number
+        )
+
+    async def add(self, registration: ExamRegistration) -> ExamRegistration:
+        if await self.by_number(registration.registration_number) is not None:
+            raise DuplicateKey("exam_registrations (registration_number)")
+        registration.id = self._guard.next_id()
+        self._guard.tables().exam_registrations[registration.id] = registration
+        return registration
+
+
 class FakeUnitOfWork:
     """The UnitOfWork port over dictionaries. ``committed`` counts the commits."""
 
@@ -190,6 +217,7 @@ class FakeUnitOfWork:
     sms_challenges: SmsChallengeRepository
     staff: StaffRepository
     audit: AuditRepository
+    exam_registrations: ExamRegistrationRepository
 
     def __init__(self) -> None:
         self.tables = _Tables(users={}, accounts={}, sms_challenges={})
@@ -203,6 +231,7 @@ class FakeUnitOfWork:
         self.sms_challenges = FakeSmsChallengeRepository(guard)
         self.staff = FakeStaffRepository(guard)
         self.audit = FakeAuditRepository(guard)
+        self.exam_registrations = FakeExamRegistrationRepository(guard)
 
     def next_id(self) -> int:
         # Like a database sequence, ids are not reused after a rollback.
@@ -255,6 +284,9 @@ class FakeUnitOfWork:
 
     def stored_events(self) -> list[AuditEntry]:
         return list(self._durable.account_events.values())
+
+    def stored_registrations(self) -> list[ExamRegistration]:
+        return list(self._durable.exam_registrations.values())
 
 
 class SentCode(NamedTuple):

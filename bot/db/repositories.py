@@ -7,8 +7,15 @@ dataclasses are plain types to the type checker.
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.tables import account_events, accounts, chat_users, sms_challenges, staff_members
-from domain.model import Account, AuditEntry, ChatUser, SmsChallenge, StaffMember
+from bot.db.tables import (
+    account_events,
+    accounts,
+    chat_users,
+    exam_registrations,
+    sms_challenges,
+    staff_members,
+)
+from domain.model import Account, AuditEntry, ChatUser, ExamRegistration, SmsChallenge, StaffMember
 
 
 class SqlChatUserRepository:
@@ -146,3 +153,33 @@ class SqlAuditRepository:
             .order_by(account_events.c.at, account_events.c.id)
         )
         return list(await self._session.scalars(query))
+
+
+class SqlExamRegistrationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def by_number(self, registration_number: str) -> ExamRegistration | None:
+        query = select(ExamRegistration).where(
+            exam_registrations.c.registration_number == registration_number
+        )
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def with_id_number(self, id_number: str) -> list[ExamRegistration]:
+        query = (
+            select(ExamRegistration)
+            .where(exam_registrations.c.id_number == id_number)
+            .order_by(exam_registrations.c.registration_number)
+        )
+        return list(await self._session.scalars(query))
+
+    async def listed(self, exam_region: str | None = None) -> list[ExamRegistration]:
+        query = select(ExamRegistration).order_by(exam_registrations.c.registration_number)
+        if exam_region is not None:
+            query = query.where(exam_registrations.c.exam_region == exam_region)
+        return list(await self._session.scalars(query))
+
+    async def add(self, registration: ExamRegistration) -> ExamRegistration:
+        self._session.add(registration)
+        await self._session.flush()
+        return registration

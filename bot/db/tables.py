@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry
 
-from domain.model import Account, AuditEntry, ChatUser, SmsChallenge, StaffMember
+from domain.model import Account, AuditEntry, ChatUser, ExamRegistration, SmsChallenge, StaffMember
 
 # Named constraints, so that later migrations can drop or alter them by name on every backend.
 metadata = MetaData(
@@ -174,6 +174,24 @@ account_events = Table(
     Index(None, "account_id", "at"),
 )
 
+# 医师资格考试 registrations imported by an operator (domain/exam_registrations.py). Linking one to a
+# chat creates an account whose username is the registration number, so no foreign key is needed.
+exam_registrations = Table(
+    "exam_registrations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("registration_number", String(32), nullable=False),
+    Column("real_name", String(100), nullable=False),
+    Column("id_number", String(18), nullable=False),
+    Column("mobile", String(11), nullable=False),
+    Column("exam_region", String(32), nullable=False),
+    Column("exam_site", String(50), nullable=False),
+    Column("category", String(50), nullable=False),
+    Column("imported_at", UtcDateTime, nullable=False),
+    UniqueConstraint("registration_number"),
+    Index(None, "id_number"),
+)
+
 mapper_registry = registry(metadata=metadata)
 
 
@@ -187,3 +205,4 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(SmsChallenge, sms_challenges)
     mapper_registry.map_imperatively(StaffMember, staff_members)
     mapper_registry.map_imperatively(AuditEntry, account_events)
+    mapper_registry.map_imperatively(ExamRegistration, exam_registrations)

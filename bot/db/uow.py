@@ -9,6 +9,7 @@ from bot.db.repositories import (
     SqlAccountRepository,
     SqlAuditRepository,
     SqlChatUserRepository,
+    SqlExamRegistrationRepository,
     SqlSmsChallengeRepository,
     SqlStaffRepository,
 )
@@ -16,6 +17,7 @@ from domain.ports import (
     AccountRepository,
     AuditRepository,
     ChatUserRepository,
+    ExamRegistrationRepository,
     SmsChallengeRepository,
     StaffRepository,
 )
@@ -33,6 +35,7 @@ class SqlUnitOfWork:
     sms_challenges: SmsChallengeRepository
     staff: StaffRepository
     audit: AuditRepository
+    exam_registrations: ExamRegistrationRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -48,6 +51,7 @@ class SqlUnitOfWork:
         self.sms_challenges = SqlSmsChallengeRepository(session)
         self.staff = SqlStaffRepository(session)
         self.audit = SqlAuditRepository(session)
+        self.exam_registrations = SqlExamRegistrationRepository(session)
         return self
 
     async def __aexit__(

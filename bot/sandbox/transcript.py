@@ -116,6 +116,11 @@ class GrantStaff(Step):
 
 
 @dataclass(frozen=True)
+class ImportRegistrations(Step):
+    path: Path  # a CSV file of exam registrations, resolved against the transcript's folder
+
+
+@dataclass(frozen=True)
 class Fault(Step):
     method: str
     status: int  # 0 with drop
@@ -150,7 +155,8 @@ _DOUBLE_BUTTON = re.compile(r"^\[\[(?P<label>.+?)\]\]$")
 _DELTA_PART = re.compile(r"(\d+)\s*([dhms])")
 _DELTA = re.compile(r"^\+\s*(?:\d+\s*[dhms]\s*)+$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
-_RESERVED_ACTORS = {"bot", "sms", "clock", "restart", "fault", "actor"}
+_RESERVED_ACTORS = {"bot", "sms", "clock", "restart", "fault", "actor", "import"}
+_IMPORT = re.compile(r"^import\s+registrations\s+(?P<path>\S.*)$")
 
 
 def parse_file(path: Path) -> Transcript:
@@ -185,6 +191,10 @@ def _parse_line(line: str, number: int, folder: Path) -> Step:
         return _parse_clock(line, number)
     if line.startswith("fault ") or line == "fault":
         return _parse_fault(line, number)
+    if line.startswith("import ") and (match := _IMPORT.match(line)) is None:
+        raise ValueError("expected 'import registrations FILE.csv'")
+    if match := _IMPORT.match(line):
+        return ImportRegistrations(number, line, (folder / match["path"].strip()).resolve())
     if line.startswith("sms?"):
         needle = line.removeprefix("sms?").strip()
         if not needle:
@@ -207,7 +217,8 @@ def _parse_line(line: str, number: int, folder: Path) -> Step:
     raise ValueError(
         "not a transcript line: expected 'NAME> ...', 'bot? ...', 'bot~ ...', 'bot+ [...]', "
         "'bot- [...]', 'bot! deleted', 'bot.', 'sms? ...', 'clock ...', 'restart', 'fault ...', "
-        "'actor NAME lang=..', 'staff NAME ROLE PROGRAMME [BASE]' or a # comment"
+        "'actor NAME lang=..', 'staff NAME ROLE PROGRAMME [BASE]', 'import registrations FILE.csv' "
+        "or a # comment"
     )
 
 
@@ -517,6 +528,8 @@ class Player:
             await self._grant_staff(step)
         elif isinstance(step, Fault):
             self._inject(step)
+        elif isinstance(step, ImportRegistrations):
+            await self._import_registrations(step)
         else:  # pragma: no cover - parse() makes only the kinds above
             raise TypeError(f"unknown step {step!r}")
 
@@ -627,6 +640,28 @@ class Player:
         person = self._reader(step.actor).person
         uow = SqlUnitOfWork(create_session_factory(self.sandbox.app.engine))
         await add_staff(uow, self.sandbox.clock, Channel.TELEGRAM, str(person.user.id), step.grant)
+
+    async def _import_registrations(self, step: ImportRegistrations) -> None:
+        """The use case of ``baoming registrations import``, on the bot's database."""
+        from bot.db.engine import create_session_factory
+        from bot.db.uow import SqlUnitOfWork
+        from bot.registration_files import read
+        from domain.exam_registrations import import_registrations
+
+        expectation = f"{step.path.name} imported"
+        if self.sandbox.app is None:
+            raise self._mismatch(step, expectation, note="the bot is stopped")
+        try:
+            parsed = read(step.path.read_bytes())
+        except OSError as error:
+            raise self._mismatch(step, expectation, note=str(error)) from None
+        if isinstance(parsed, list):
+            raise self._mismatch(step, expectation, note="; ".join(f"{e.line}: {e.reason}" for e in parsed))
+        uow = SqlUnitOfWork(create_session_factory(self.sandbox.app.engine))
+        report = await import_registrations(uow, self.sandbox.clock, parsed.rows)
+        if report.errors:
+            note = "; ".join(f"{e.line}: {e.column}: {e.problem.message}" for e in report.errors)
+            raise self._mismatch(step, expectation, note=note)
 
     def _inject(self, step: Fault) -> None:
         emulator = self.sandbox.emulator

@@ -28,6 +28,7 @@ __all__ = [
     "ProgrammeDeclaration",
     "ProgrammeYear",
     "Region",
+    "RegistrationNumberRules",
     "available_programmes",
     "catalog",
     "programme",
@@ -56,6 +57,14 @@ class Region:
     code: str
     official_name: str
     windows: Mapping[str, Window]
+
+
+@dataclass(frozen=True)
+class RegistrationNumberRules:
+    """报名号 (seed 001): the exam-registration number, digits only. The seed states no length."""
+
+    min_digits: int = 8
+    max_digits: int = 20
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,7 @@ class Programme:
     years: Mapping[int, ProgrammeYear]
     durations: Mapping[str, timedelta]
     email_rules: EmailRules = field(default_factory=EmailRules)
+    registration_number: RegistrationNumberRules = field(default_factory=RegistrationNumberRules)
 
     def year(self, year: int) -> ProgrammeYear:
         try:
@@ -152,7 +162,7 @@ DECLARATIONS: tuple[ProgrammeDeclaration, ...] = (
             "review and answer the reviewers' requests."
         ),
         seed="001",
-        available=False,
+        available=True,
         data_file="nmec_materials.toml",
     ),
     ProgrammeDeclaration(
@@ -217,6 +227,9 @@ def programme_from_toml(text: str, declaration: ProgrammeDeclaration) -> Program
     password_policy = PasswordPolicy(**root.table("password_policy").settings_of(PasswordPolicy))
     username_rules = UsernameRules(**root.table("username_rules").settings_of(UsernameRules))
     email_rules = _email_rules(root.table("email_rules"))
+    registration_number = RegistrationNumberRules(
+        **root.table("registration_number").settings_of(RegistrationNumberRules)
+    )
     durations = _durations(root.table("durations"))
     years_table = root.table("years")
     years = {}
@@ -238,6 +251,7 @@ def programme_from_toml(text: str, declaration: ProgrammeDeclaration) -> Program
         years=MappingProxyType(dict(sorted(years.items()))),
         durations=MappingProxyType(durations),
         email_rules=email_rules,
+        registration_number=registration_number,
     )
 
 
@@ -368,7 +382,9 @@ class _Table:
             self.fail(key, "must be an array of tables ([[...]])")
         return [_Table(self._source, f"{self._child(key)}[{i}]", item) for i, item in enumerate(value)]
 
-    def settings_of(self, cls: type[PasswordPolicy] | type[UsernameRules]) -> dict[str, Any]:
+    def settings_of(
+        self, cls: type[PasswordPolicy] | type[UsernameRules] | type[RegistrationNumberRules]
+    ) -> dict[str, Any]:
         """Keyword arguments for a settings dataclass, type-checked against its defaults."""
         settings: dict[str, Any] = {}
         for setting in fields(cls):

@@ -31,8 +31,8 @@ def test_the_catalog_is_loaded_once():
     assert catalog() is catalog()
 
 
-def test_only_gd_residency_is_offered_for_now():
-    assert [p.code for p in available_programmes()] == ["gd-residency"]
+def test_gd_residency_and_nmec_materials_are_offered_for_now():
+    assert [p.code for p in available_programmes()] == ["gd-residency", "nmec-materials"]
 
 
 def test_each_programme_has_an_english_name_and_its_chinese_official_name():
