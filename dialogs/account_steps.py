@@ -41,7 +41,7 @@ async def password_confirmed(message: Message, state: FSMContext) -> bool:
 
 
 def sms_refusal(
-    outcome: sms.ResendTooSoon | sms.CodeLocked | sms.WrongCode | sms.CodeExpired | sms.NoCodeSent,
+    outcome: sms.SendRefusal | sms.CheckRefusal,
 ) -> str:
     """Why a code was not sent or not accepted."""
     match outcome:
@@ -49,6 +49,10 @@ def sms_refusal(
             return _(
                 "A code was sent less than a minute ago. You can ask for a new one in {seconds} s."
             ).format(seconds=seconds)
+        case sms.MobileLimitReached(until=until):
+            return _(
+                "Too many codes were sent to this mobile number today. The next one can be sent after {time}."
+            ).format(time=render.beijing_time(until))
         case sms.CodeLocked(until=until):
             return _("Too many wrong codes. This step is locked until {time}.").format(
                 time=render.beijing_time(until)

@@ -48,7 +48,7 @@ class CodeSent:
 
 async def send_code(
     uow: UnitOfWork, clock: Clock, sender: SmsSender, user_id: int, purpose: str, mobile: str
-) -> CodeSent | sms.ResendTooSoon | sms.CodeLocked:
+) -> CodeSent | sms.SendRefusal:
     """Text a new code unless the last one is too recent or the step is locked.
 
     The challenge is committed before the text goes out: a code that was sent must be checkable,
@@ -59,6 +59,9 @@ async def send_code(
         refusal = sms.refuse_sending(await uow.sms_challenges.latest(user_id, purpose), now)
         if refusal is not None:
             return refusal
+        limit = sms.refuse_for_mobile(await uow.sms_challenges.sent_to(mobile, now - sms.MOBILE_WINDOW), now)
+        if limit is not None:
+            return limit
         challenge = await uow.sms_challenges.add(sms.issue(user_id, purpose, mobile, now, sms.new_code()))
         await uow.commit()
     await sender.send_code(mobile, challenge.code, purpose)
@@ -72,9 +75,16 @@ class CodeAccepted:
 
 async def confirm_code(
     uow: UnitOfWork, clock: Clock, user_id: int, purpose: str, entered: str
-) -> CodeAccepted | sms.WrongCode | sms.CodeExpired | sms.CodeLocked | sms.NoCodeSent:
+) -> CodeAccepted | sms.CheckRefusal:
     async with uow:
-        outcome = sms.check(await uow.sms_challenges.latest(user_id, purpose), entered, clock.now())
+        now = clock.now()
+        challenge = await uow.sms_challenges.latest(user_id, purpose)
+        if challenge is not None:
+            recent = await uow.sms_challenges.sent_to(challenge.mobile, now - sms.LOCK_DURATION)
+            locked = sms.mobile_locked(recent, now)
+            if locked is not None:
+                return locked
+        outcome = sms.check(challenge, entered, now)
         await uow.commit()  # wrong tries count even when the answer is a refusal
         if isinstance(outcome, SmsChallenge):
             return CodeAccepted(outcome.mobile)

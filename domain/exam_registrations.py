@@ -351,7 +351,7 @@ async def start_link(
     user_id: int,
     raw_registration_number: str,
     raw_id_number: str,
-) -> LinkStarted | NoMatch | AlreadyLinkedHere | Problem | sms.ResendTooSoon | sms.CodeLocked:
+) -> LinkStarted | NoMatch | AlreadyLinkedHere | Problem | sms.SendRefusal:
     """Find the registration with this number and ID number and text a code to its mobile on record."""
     number = parse_registration_number(raw_registration_number, programme(NMEC).registration_number)
     if isinstance(number, Problem):
@@ -374,7 +374,7 @@ async def start_link(
 
 async def confirm_link(
     uow: UnitOfWork, clock: Clock, user_id: int, registration_number: str, entered_code: str
-) -> Linked | AlreadyLinkedHere | NoMatch | sms.WrongCode | sms.CodeExpired | sms.CodeLocked | sms.NoCodeSent:
+) -> Linked | AlreadyLinkedHere | NoMatch | sms.CheckRefusal:
     """Check the code; on success this chat holds the registration's account (created the first time).
 
     Five wrong codes lock the step as in registration (domain/sms.py). The account is taken from any

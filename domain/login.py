@@ -127,7 +127,7 @@ async def log_in_with_password(
 
 async def send_login_code(
     uow: UnitOfWork, clock: Clock, sender: SmsSender, user_id: int, programme_code: str, raw_identifier: str
-) -> CodeOnRecordSent | NoSuchAccount | sms.ResendTooSoon | sms.CodeLocked:
+) -> CodeOnRecordSent | NoSuchAccount | sms.SendRefusal:
     return await text_code_on_record(
         uow, clock, sender, user_id, programme_code, raw_identifier, SmsPurpose.LOGIN
     )
@@ -135,7 +135,7 @@ async def send_login_code(
 
 async def log_in_with_code(
     uow: UnitOfWork, clock: Clock, user_id: int, account_id: int, entered: str
-) -> LoggedIn | NoSuchAccount | sms.WrongCode | sms.CodeExpired | sms.CodeLocked | sms.NoCodeSent:
+) -> LoggedIn | NoSuchAccount | sms.CheckRefusal:
     outcome = await confirm_code(uow, clock, user_id, SmsPurpose.LOGIN, entered)
     if not isinstance(outcome, CodeAccepted):
         return outcome

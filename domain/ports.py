@@ -6,6 +6,7 @@ leaving it without a commit rolls back. The same unit-of-work object may be ente
 (one per update, several use cases).
 """
 
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -40,6 +41,10 @@ class AccountRepository(Protocol):
 
 class SmsChallengeRepository(Protocol):
     async def latest(self, user_id: int, purpose: str) -> SmsChallenge | None: ...
+
+    async def sent_to(self, mobile: str, since: datetime) -> list[SmsChallenge]:
+        """Every code sent to this mobile since then, by any chat."""
+        ...
 
     async def add(self, challenge: SmsChallenge) -> SmsChallenge: ...
 

@@ -135,7 +135,7 @@ async def text_code_on_record(
     programme_code: str,
     raw_identifier: str,
     purpose: SmsPurpose,
-) -> CodeOnRecordSent | NoSuchAccount | sms.ResendTooSoon | sms.CodeLocked:
+) -> CodeOnRecordSent | NoSuchAccount | sms.SendRefusal:
     """Text a code to the mobile on record of the account named by ID number or username."""
     account = await find_account(uow, programme_code, raw_identifier)
     if account is None or account.id is None:
@@ -148,7 +148,7 @@ async def text_code_on_record(
 
 async def start_recovery(
     uow: UnitOfWork, clock: Clock, sender: SmsSender, user_id: int, programme_code: str, raw_identifier: str
-) -> RecoveryStarted | NoSuchAccount | sms.ResendTooSoon | sms.CodeLocked:
+) -> RecoveryStarted | NoSuchAccount | sms.SendRefusal:
     """忘记密码: find the account by ID number or username and text a code to its mobile."""
     return await text_code_on_record(
         uow, clock, sender, user_id, programme_code, raw_identifier, SmsPurpose.RECOVER

@@ -2,13 +2,17 @@
 
 Seed 000 §一 step 2 asks for a code texted to the mobile; the seed gives no numbers, so these are
 ours and live here once: 6 digits, valid 5 minutes, a new one after 60 seconds, five wrong tries lock
-the step for 15 minutes.
+the step for 15 minutes. Two more limits hold per mobile, whichever chats ask: at most ten codes in
+24 hours (anyone can name an account, and its owner must not be flooded with texts) and at most ten
+wrong tries in 15 minutes (so that many chats together cannot guess a code).
 """
 
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeAlias
 
 from domain.model import SmsChallenge
 
@@ -17,6 +21,16 @@ CODE_TTL = timedelta(minutes=5)
 RESEND_AFTER = timedelta(seconds=60)
 MAX_WRONG_TRIES = 5
 LOCK_DURATION = timedelta(minutes=15)
+MAX_CODES_PER_MOBILE = 10
+MOBILE_WINDOW = timedelta(hours=24)
+MAX_WRONG_TRIES_PER_MOBILE = 10
+
+
+@dataclass(frozen=True)
+class MobileLimitReached:
+    """Too many codes went to this mobile in 24 hours; the next may go at ``until``."""
+
+    until: datetime
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,11 @@ class NoCodeSent:
     pass
 
 
+# Why no code was sent, and why an entered code was not accepted.
+SendRefusal: TypeAlias = ResendTooSoon | CodeLocked | MobileLimitReached
+CheckRefusal: TypeAlias = WrongCode | CodeExpired | CodeLocked | NoCodeSent
+
+
 def new_code() -> str:
     return f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
 
@@ -58,6 +77,22 @@ def refuse_sending(latest: SmsChallenge | None, now: datetime) -> ResendTooSoon 
     if latest.used_at is None and wait > timedelta(0):
         return ResendTooSoon(max(1, int(wait.total_seconds() + 0.999)))
     return None
+
+
+def refuse_for_mobile(sent_to_mobile: Sequence[SmsChallenge], now: datetime) -> MobileLimitReached | None:
+    """``sent_to_mobile``: the codes sent to one mobile in the last MOBILE_WINDOW, by any chat."""
+    sent = sorted(c.sent_at for c in sent_to_mobile if now - c.sent_at < MOBILE_WINDOW)
+    if len(sent) < MAX_CODES_PER_MOBILE:
+        return None
+    return MobileLimitReached(sent[-MAX_CODES_PER_MOBILE] + MOBILE_WINDOW)
+
+
+def mobile_locked(sent_to_mobile: Sequence[SmsChallenge], now: datetime) -> CodeLocked | None:
+    """Locked when the codes sent to one mobile in the last LOCK_DURATION drew too many wrong tries."""
+    recent = [c for c in sent_to_mobile if now - c.sent_at < LOCK_DURATION]
+    if sum(c.failed_attempts for c in recent) < MAX_WRONG_TRIES_PER_MOBILE:
+        return None
+    return CodeLocked(max(c.sent_at for c in recent) + LOCK_DURATION)
 
 
 def issue(user_id: int, purpose: str, mobile: str, now: datetime, code: str) -> SmsChallenge:

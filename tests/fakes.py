@@ -124,6 +124,13 @@ class FakeSmsChallengeRepository:
         ]
         return max(theirs, key=lambda c: (c.sent_at, c.id or 0), default=None)
 
+    async def sent_to(self, mobile: str, since: datetime) -> list[SmsChallenge]:
+        return [
+            c
+            for c in self._guard.tables().sms_challenges.values()
+            if c.mobile == mobile and c.sent_at >= since
+        ]
+
     async def add(self, challenge: SmsChallenge) -> SmsChallenge:
         challenge.id = self._guard.next_id()
         self._guard.tables().sms_challenges[challenge.id] = challenge

@@ -4,6 +4,8 @@ Queries filter on the Core columns of bot/db/tables.py: the mapped attributes of
 dataclasses are plain types to the type checker.
 """
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -83,6 +85,12 @@ class SqlSmsChallengeRepository:
             .limit(1)
         )
         return (await self._session.scalars(query)).first()
+
+    async def sent_to(self, mobile: str, since: datetime) -> list[SmsChallenge]:
+        query = select(SmsChallenge).where(
+            sms_challenges.c.mobile == mobile, sms_challenges.c.sent_at >= since
+        )
+        return list(await self._session.scalars(query))
 
     async def add(self, challenge: SmsChallenge) -> SmsChallenge:
         self._session.add(challenge)

@@ -132,6 +132,7 @@ sms_challenges = Table(
     Column("locked_until", UtcDateTime, nullable=True),
     Column("used_at", UtcDateTime, nullable=True),
     Index(None, "user_id", "purpose", "sent_at"),
+    Index(None, "mobile", "sent_at"),  # the per-mobile limits of domain/sms.py
 )
 
 # aiogram FSM state and data per storage key (bot/db/fsm_storage.py): kept here, not in memory,
