@@ -14,6 +14,7 @@ from domain.model import Channel
 from domain.ports import UnitOfWork
 from domain.problems import Problem
 from domain.programmes import catalog
+from domain.registration import login_name
 
 
 def add_operator_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -168,7 +169,7 @@ def _audit(args: argparse.Namespace) -> int:
             return 1
         account = found.account
         masked = mask_id_number(account.id_number)
-        print(f"account {account.username} of {account.programme}, ID number {masked}")
+        print(f"account {login_name(account)} of {account.programme}, ID number {masked}")
         if not found.entries:
             print("no events recorded")
         for entry in found.entries:

@@ -3,13 +3,18 @@
 import asyncio
 from contextlib import suppress
 
-from aiogram.exceptions import TelegramBadRequest
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from dialogs import render
+from dialogs import keyboards, render
 from domain import credentials, sms
+from domain.model import Account, Channel, ChatUser
+from domain.programmes import programme
+from domain.registration import login_name
 
 PASSWORD_HASH = "password_hash"
 
@@ -38,6 +43,21 @@ async def password_confirmed(message: Message, state: FSMContext) -> bool:
     await delete_password_message(message)
     stored = str((await state.get_data()).get(PASSWORD_HASH, ""))
     return await asyncio.to_thread(credentials.verify_password, stored, message.text or "")
+
+
+async def tell_previous_holder(bot: Bot, i18n: I18n, previous: ChatUser | None, account: Account) -> None:
+    """The chat that held an account hears at once, in its own language, that another one took it."""
+    if previous is None or previous.channel != Channel.TELEGRAM:
+        return
+    with i18n.use_locale(previous.locale or i18n.default_locale), suppress(TelegramAPIError):
+        await bot.send_message(  # the old chat may have blocked the bot: nothing more to do then
+            int(previous.external_id),
+            _(
+                "Your account {username} of {programme} is now used from another Telegram account, and this "
+                "chat no longer holds it. If that was not you, recover your password at once."
+            ).format(username=login_name(account), programme=programme(account.programme).official_name),
+            reply_markup=keyboards.log_in_or_recover(account.programme),
+        )
 
 
 def sms_refusal(

@@ -16,7 +16,7 @@ from domain.login import log_out
 from domain.model import ChatUser
 from domain.ports import UnitOfWork
 from domain.programmes import Programme, available_programmes, catalog, programme
-from domain.registration import account_of
+from domain.registration import account_of, login_name
 
 PAUSED = "paused_state"
 
@@ -184,7 +184,7 @@ def get_router() -> Router:
         if not released:
             await message.answer(_("This chat holds no account. /start shows what you can do."))
             return
-        names = "、".join(f"{programme(a.programme).official_name} ({a.username})" for a in released)
+        names = "、".join(f"{programme(a.programme).official_name} ({login_name(a)})" for a in released)
         await message.answer(
             _("You are logged out of {accounts}. Log in again any time with /start.").format(accounts=names),
             reply_markup=keyboards.programmes(available_programmes()),
@@ -209,4 +209,4 @@ def get_router() -> Router:
 
 async def registered_username(uow: UnitOfWork, user: ChatUser, code: str) -> str | None:
     account = await account_of(uow, user.id or 0, code)
-    return None if account is None else account.username
+    return None if account is None else login_name(account)

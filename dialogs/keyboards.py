@@ -15,7 +15,8 @@ class ProgrammeCb(CallbackData, prefix="p"):
 
 
 class AccountCb(CallbackData, prefix="a"):
-    """Account actions inside one programme: register, recover, resend, mobile, resume, restart."""
+    """Account actions inside one programme: register, recover, resend, mobile, resume, restart,
+    and use_name / use_id / use_mobile (reuse a field another account knows; never the value)."""
 
     action: str
     code: str
@@ -61,6 +62,11 @@ def password_or_code(code: str) -> InlineKeyboardMarkup:
 
 def code_sent(code: str) -> InlineKeyboardMarkup:
     return _account_actions(code, (_("Resend the code"), "resend"), (_("Change the mobile number"), "mobile"))
+
+
+def reuse(code: str, label: str, action: str) -> InlineKeyboardMarkup:
+    """One button offering a value another account of the chat knows; the data names only the action."""
+    return _account_actions(code, (label, action))
 
 
 def resume_or_restart(code: str) -> InlineKeyboardMarkup:

@@ -15,6 +15,17 @@ class GdRegistration(StatesGroup):
     sms_code = State()
 
 
+class TjRegistration(StatesGroup):
+    """考生注册 of 天津高职升本, seed 002 order: name, ID number, mobile + SMS code, password."""
+
+    real_name = State()
+    id_number = State()
+    mobile = State()
+    sms_code = State()
+    password = State()
+    password_confirm = State()
+
+
 class PasswordRecovery(StatesGroup):
     """忘记密码: ID number or username, SMS code to the mobile on record, new password."""
 
@@ -37,6 +48,8 @@ PASSWORD_STATES = frozenset(
     {
         GdRegistration.password.state,
         GdRegistration.password_confirm.state,
+        TjRegistration.password.state,
+        TjRegistration.password_confirm.state,
         PasswordRecovery.new_password.state,
         PasswordRecovery.new_password_confirm.state,
         Login.password.state,

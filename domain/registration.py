@@ -13,10 +13,11 @@ from datetime import date, timedelta
 from domain import audit, credentials, identity, sms
 from domain.accounts import CodeSent, send_code
 from domain.clock import Clock
-from domain.model import Account, AccountEvent, SmsPurpose
+from domain.masking import mask_id_number
+from domain.model import Account, AccountEvent, ChatUser, SmsPurpose
 from domain.ports import SmsSender, UnitOfWork
 from domain.problems import Problem
-from domain.programmes import programme
+from domain.programmes import catalog, programme
 from domain.text import N_
 
 PROOF_VALIDITY = timedelta(minutes=30)
@@ -155,9 +156,15 @@ async def start_recovery(
     )
 
 
+@dataclass(frozen=True)
+class Recovered:
+    account: Account
+    previous: ChatUser | None  # the chat that held the account until now, if another one
+
+
 async def reset_password(
     uow: UnitOfWork, clock: Clock, user_id: int, account_id: int, password_hash: str
-) -> Account | NoSuchAccount | MobileNotVerified:
+) -> Recovered | NoSuchAccount | MobileNotVerified:
     async with uow:
         account = await uow.accounts.get(account_id)
         if account is None:
@@ -166,7 +173,9 @@ async def reset_password(
             return MobileNotVerified()
         account.password_hash = password_hash
         await audit.record(uow, clock, account_id, AccountEvent.RECOVERED, user_id=user_id)
+        previous = None
         if account.user_id is not None and account.user_id != user_id:
+            previous = await uow.users.get(account.user_id)
             await audit.record(
                 uow,
                 clock,
@@ -177,9 +186,40 @@ async def reset_password(
             )
         account.user_id = user_id  # the chat that proved the mobile now holds the account
         await uow.commit()
-        return account
+        return Recovered(account, previous)
 
 
 async def account_of(uow: UnitOfWork, user_id: int, programme_code: str) -> Account | None:
     async with uow:
         return await uow.accounts.of_user(user_id, programme_code)
+
+
+def login_name(account: Account) -> str:
+    """The login name as shown anywhere: the username, or, where the ID number is the login name
+    (seed 002), the ID number masked, since a full ID number is never shown again after entry."""
+    if programme(account.programme).login_by_id_number:
+        return mask_id_number(account.id_number)
+    return account.username
+
+
+@dataclass(frozen=True)
+class KnownFields:
+    """What an account of another programme held by the same chat already knows about the person."""
+
+    programme: str  # the code of that programme
+    real_name: str
+    id_number: str
+    mobile: str
+
+
+async def known_fields(uow: UnitOfWork, user_id: int, programme_code: str) -> KnownFields | None:
+    """The person's fields from the first account of another programme this chat holds, if any.
+    They are only offered for reuse: the dialog copies one when the applicant presses its button."""
+    async with uow:
+        for code in catalog():
+            if code == programme_code:
+                continue
+            account = await uow.accounts.of_user(user_id, code)
+            if account is not None:
+                return KnownFields(code, account.real_name, account.id_number, account.mobile)
+    return None

@@ -510,6 +510,7 @@ class Emulator:
         self._rate_clock = rate_clock
         # Telegram never reuses a message id in a chat; nor may a sandbox restarted on a kept database.
         self._first_message_id = first_message_id
+        self.bot_busy: Callable[[int], bool] | None = None  # set by an in-process bot (the sandbox)
         self._users: dict[int, User] = {}
         self._chats: dict[int, Chat] = {}
         self._files: dict[str, StoredFile] = {}  # by file_id
@@ -729,19 +730,28 @@ class Emulator:
         quiet: float = 0.3,
         timeout: float = 10.0,  # noqa: ASYNC109 (a deadline with its own error, part of the contract)
     ) -> None:
-        """Return once the bot confirmed every update of this chat and made no call about it for `quiet` s."""
+        """Return once the bot confirmed every update of this chat and made no call about it for `quiet` s.
+
+        A bot running in the same process may also say it is still handling the chat (`bot_busy`): a
+        handler hashing a password makes no API call for a while, and silence alone would look idle.
+        """
         deadline = time.monotonic() + timeout
         while True:
             now = time.monotonic()
             # Unconfirmed, not merely delivered: a bot that died holding an update gets it again.
             pending = any(u.chat_id == chat_id for u in self._queue)
+            busy = self.bot_busy is not None and self.bot_busy(chat_id)
             quiet_left = self._last_activity.get(chat_id, -math.inf) + quiet - now
-            if not pending and quiet_left <= 0:
+            if not pending and not busy and quiet_left <= 0:
                 return
             if now >= deadline:
-                what = "has not fetched its updates" if pending else "keeps calling the API"
+                what = "has not fetched its updates" if pending else "keeps working"
                 raise TimeoutError(f"chat {chat_id}: the bot {what} after {timeout} s")
-            wait = deadline - now if pending else min(quiet_left, deadline - now)
+            wait = deadline - now
+            if busy:  # nothing in the emulator changes when a handler ends: look again soon
+                wait = min(0.05, wait)
+            elif not pending:
+                wait = min(quiet_left, wait)
             await self._wait_change(wait)
 
     def release_pollers(self) -> None:

@@ -10,7 +10,12 @@ import contextlib
 import logging
 import time
 import zlib
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
+
+from aiogram.types import Chat, TelegramObject
 
 from bot.app import App, build_app
 from bot.config import load_settings
@@ -55,6 +60,8 @@ class Sandbox:
         self.app: App | None = None
         self._polling: asyncio.Task[None] | None = None
         self._people: dict[str, Person] = {}
+        self._handling: Counter[int] = Counter()  # updates being handled, per chat
+        self.emulator.bot_busy = lambda chat_id: self._handling[chat_id] > 0
 
     async def start(self) -> None:
         self.base_url = await self.server.start(self.host, self.port)
@@ -73,11 +80,27 @@ class Sandbox:
             email_sender=self.email_sender,
             api_base_url=self.base_url,
         )
+        self.app.dispatcher.update.outer_middleware(self._track_handling)
         self._polling = asyncio.create_task(
             self.app.dispatcher.start_polling(
                 self.app.bot, handle_signals=False, close_bot_session=False, polling_timeout=1
             )
         )
+
+    async def _track_handling(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        chat: Chat | None = data.get("event_chat")
+        if chat is None:
+            return await handler(event, data)
+        self._handling[chat.id] += 1
+        try:
+            return await handler(event, data)
+        finally:
+            self._handling[chat.id] -= 1
 
     async def stop_bot(self) -> None:
         if self.app is None or self._polling is None:

@@ -114,6 +114,8 @@ class Programme:
     durations: Mapping[str, timedelta]
     email_rules: EmailRules = field(default_factory=EmailRules)
     registration_number: RegistrationNumberRules = field(default_factory=RegistrationNumberRules)
+    # Seed 002: a 考生 logs in with the ID number; the account has no username of its own.
+    login_by_id_number: bool = False
 
     def year(self, year: int) -> ProgrammeYear:
         try:
@@ -173,7 +175,7 @@ DECLARATIONS: tuple[ProgrammeDeclaration, ...] = (
             "pay and download your registration form."
         ),
         seed="002",
-        available=False,
+        available=True,
         data_file="tj_upgrade.toml",
     ),
     ProgrammeDeclaration(
@@ -224,6 +226,7 @@ def programme_from_toml(text: str, declaration: ProgrammeDeclaration) -> Program
     if code != declaration.code:
         root.fail("code", f"is {code!r}, but this file belongs to {declaration.code!r}")
     official_name = root.string("official_name")
+    login_by_id_number = root.boolean("login_by_id_number")
     password_policy = PasswordPolicy(**root.table("password_policy").settings_of(PasswordPolicy))
     username_rules = UsernameRules(**root.table("username_rules").settings_of(UsernameRules))
     email_rules = _email_rules(root.table("email_rules"))
@@ -252,6 +255,7 @@ def programme_from_toml(text: str, declaration: ProgrammeDeclaration) -> Program
         durations=MappingProxyType(durations),
         email_rules=email_rules,
         registration_number=registration_number,
+        login_by_id_number=login_by_id_number,
     )
 
 
@@ -350,6 +354,14 @@ class _Table:
         value = self._get(key)
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(key, "must be an integer")
+        return value
+
+    def boolean(self, key: str) -> bool:
+        """A true/false setting; an absent one reads as false."""
+        self._read.add(key)
+        value = self._data.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, "must be true or false")
         return value
 
     def strings(self, key: str) -> list[str]:

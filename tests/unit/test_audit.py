@@ -9,7 +9,7 @@ import pytest
 from domain.accounts import CodeAccepted, CodeSent, confirm_code, identify, send_code
 from domain.audit import account_history, history, record, scrub
 from domain.model import Account, AccountEvent, Channel, SmsPurpose
-from domain.registration import RegistrationDraft, register, reset_password
+from domain.registration import Recovered, RegistrationDraft, register, reset_password
 from tests.fakes import FakeSmsSender, FakeUnitOfWork, FixedClock
 
 NOW = datetime(2027, 4, 16, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -86,7 +86,7 @@ async def test_a_recovery_records_recovered_and_who_took_the_account_over(uow, c
     clock.advance(timedelta(days=1))
     await prove_mobile(uow, clock, newcomer, SmsPurpose.RECOVER)
 
-    assert isinstance(await reset_password(uow, clock, newcomer, account.id or 0, "$argon2id$new"), Account)
+    assert isinstance(await reset_password(uow, clock, newcomer, account.id or 0, "$argon2id$new"), Recovered)
 
     events = await history(uow, account.id or 0)
     assert [(e.kind, e.user_id) for e in events] == [

@@ -31,8 +31,8 @@ def test_the_catalog_is_loaded_once():
     assert catalog() is catalog()
 
 
-def test_gd_residency_and_nmec_materials_are_offered_for_now():
-    assert [p.code for p in available_programmes()] == ["gd-residency", "nmec-materials"]
+def test_gd_residency_nmec_materials_and_tianjin_upgrade_are_offered_for_now():
+    assert [p.code for p in available_programmes()] == ["gd-residency", "nmec-materials", "tj-upgrade"]
 
 
 def test_each_programme_has_an_english_name_and_its_chinese_official_name():
@@ -134,6 +134,7 @@ confirmation = "2021-05-24..2021-05-31"
 def test_a_minimal_data_file_loads_with_default_rules():
     loaded = programme_from_toml(GOOD_TOML, GD)
     assert loaded.password_policy == PasswordPolicy()
+    assert loaded.login_by_id_number is False
     assert loaded.year(2021).batch(1).application.last_day == date(2021, 4, 22)
 
 
@@ -150,6 +151,7 @@ def test_a_minimal_data_file_loads_with_default_rules():
         (GOOD_TOML.replace("years.2021", "years.twenty"), "years.twenty"),
         (GOOD_TOML + "\n[durations]\nactivation = 24\n", "durations.activation"),
         (GOOD_TOML.replace('official_name = "广东省住院医师规范化培训"', ""), "official_name"),
+        ('login_by_id_number = "yes"\n' + GOOD_TOML, "login_by_id_number: must be true or false"),
     ],
 )
 def test_a_bad_data_file_fails_loudly_naming_the_file_and_the_key(text, where):
@@ -163,3 +165,18 @@ def test_a_bad_data_file_fails_loudly_naming_the_file_and_the_key(text, where):
 def test_a_data_file_belongs_to_its_declaration():
     with pytest.raises(CatalogError, match=r"degree_equiv\.toml"):
         programme_from_toml(GOOD_TOML, replace(GD, code="degree-equiv", data_file="degree_equiv.toml"))
+
+
+def test_tianjin_upgrade_candidates_log_in_with_their_id_number_and_guangdong_ones_with_a_username():
+    assert programme("tj-upgrade").login_by_id_number
+    assert not programme("gd-residency").login_by_id_number
+
+
+def test_tianjin_upgrade_passwords_need_eight_characters_a_letter_and_a_digit():
+    policy = programme("tj-upgrade").password_policy
+    assert (policy.min_length, policy.max_length, policy.require_letter, policy.require_digit) == (
+        8,
+        32,
+        True,
+        True,
+    )

@@ -17,6 +17,7 @@ from domain.registration import (
     IdAlreadyRegistered,
     MobileNotVerified,
     NoSuchAccount,
+    Recovered,
     RecoveryStarted,
     RegistrationDraft,
     check_identity,
@@ -324,7 +325,8 @@ async def test_a_proven_code_changes_the_password_and_binds_the_account_to_this_
 
     outcome = await reset_password(uow, clock, applicant, account.id or 0, "$argon2id$new-hash")
 
-    assert isinstance(outcome, Account)
+    assert isinstance(outcome, Recovered)
+    assert outcome.previous is not None and outcome.previous.external_id == "2002"  # to be told
     [stored] = uow.stored_accounts()
     assert (stored.password_hash, stored.user_id) == ("$argon2id$new-hash", applicant)
 
