@@ -10,7 +10,7 @@ import pytest
 from bot.config import DEFAULT_DATABASE_URL, ConfigError, Settings, load_settings
 
 VARIABLES = set(Settings.model_fields)  # pydantic-settings reads them in any case
-GOOD_TOKEN = "123456789:AAEhBP0av28hTWh8ZnLLaS7EDMkEVZWcDKE"
+GOOD_TOKEN = "123456789:" + "A" * 35  # the shape of a real token, built so no scanner mistakes it for one
 
 
 def without_our_variables(environ: dict[str, str]) -> dict[str, str]:
