@@ -6,7 +6,7 @@ from contextlib import suppress
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -58,6 +58,14 @@ async def tell_previous_holder(bot: Bot, i18n: I18n, previous: ChatUser | None, 
             ).format(username=login_name(account), programme=programme(account.programme).official_name),
             reply_markup=keyboards.log_in_or_recover(account.programme),
         )
+
+
+async def explain_mobile_on_record(query: CallbackQuery) -> None:
+    """Log-in and recovery text the mobile on record: it cannot be changed here, so say what to do."""
+    await query.answer(
+        _("The code goes to the mobile on record. If you no longer have it, call the help line."),
+        show_alert=True,
+    )
 
 
 def sms_refusal(

@@ -10,7 +10,12 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from dialogs import keyboards, render
-from dialogs.account_steps import delete_password_message, sms_refusal, tell_previous_holder
+from dialogs.account_steps import (
+    delete_password_message,
+    explain_mobile_on_record,
+    sms_refusal,
+    tell_previous_holder,
+)
 from dialogs.keyboards import AccountCb
 from dialogs.prompts import Flow, Question, aside
 from dialogs.recovery import no_such_account
@@ -157,10 +162,7 @@ def get_router() -> Router:
 
     @router.callback_query(Login.sms_code, AccountCb.filter((F.action == "mobile") & ours))
     async def on_change_mobile(query: CallbackQuery) -> None:
-        await query.answer(
-            _("The code goes to the mobile on record. If you no longer have it, call the help line."),
-            show_alert=True,
-        )
+        await explain_mobile_on_record(query)
 
     @router.message(Login.sms_code, F.text)
     async def on_code(

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from dialogs import keyboards
 from dialogs.account_steps import (
     PASSWORD_HASH,
+    explain_mobile_on_record,
     password_confirmed,
     sms_refusal,
     take_new_password,
@@ -121,11 +122,8 @@ def get_router() -> Router:
         )
 
     @router.callback_query(PasswordRecovery.sms_code, AccountCb.filter((F.action == "mobile") & ours))
-    async def on_change_mobile(query: CallbackQuery, bot: Bot, state: FSMContext) -> None:
-        await query.answer(
-            _("The code goes to the mobile on record. If you no longer have it, call the help line."),
-            show_alert=True,
-        )
+    async def on_change_mobile(query: CallbackQuery) -> None:
+        await explain_mobile_on_record(query)
 
     @router.message(PasswordRecovery.sms_code, F.text)
     async def on_code(

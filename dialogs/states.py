@@ -41,17 +41,3 @@ class Login(StatesGroup):
     identifier = State()
     password = State()
     sms_code = State()
-
-
-# States whose messages carry a password: the message is deleted right after reading.
-PASSWORD_STATES = frozenset(
-    {
-        GdRegistration.password.state,
-        GdRegistration.password_confirm.state,
-        TjRegistration.password.state,
-        TjRegistration.password_confirm.state,
-        PasswordRecovery.new_password.state,
-        PasswordRecovery.new_password_confirm.state,
-        Login.password.state,
-    }
-)

@@ -17,7 +17,6 @@ from domain.problems import Problem
 from domain.text import N_
 
 EXAMPLE_USERNAME = "zhangsan_1990"
-EXAMPLE_PASSWORD = "abc12345"  # shown as the shape of a valid password, never as a suggestion to use it
 
 # Built once: argon2-cffi's default profile is RFC 9106's low-memory one.
 PASSWORD_HASHER = PasswordHasher()
