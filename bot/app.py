@@ -19,10 +19,12 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
 from bot.db.tables import start_mappers
+from bot.housekeeping import Housekeeper
 from bot.mail import SmtpEmailSender, UnconfiguredEmailSender
 from bot.middlewares import LocaleMiddleware, UnitOfWorkMiddleware
 from bot.telegram_retry import RetryMiddleware
 from dialogs.buttons import SingleUseButtonsMiddleware
+from dialogs.turn import TurnMiddleware
 from domain.clock import Clock
 from domain.emails import EmailSender
 from domain.ports import SmsSender
@@ -38,8 +40,10 @@ class App:
     dispatcher: Dispatcher
     engine: AsyncEngine
     i18n: I18n
+    housekeeper: Housekeeper
 
     async def close(self) -> None:
+        await self.housekeeper.stop()
         await self.bot.session.close()
         await self.engine.dispose()
 
@@ -94,10 +98,17 @@ async def build_app(
     dispatcher.update.outer_middleware(UnitOfWorkMiddleware(session_factory, clock))
     LocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.callback_query.outer_middleware(SingleUseButtonsMiddleware())
+    dispatcher.message.middleware(TurnMiddleware())
+    dispatcher.callback_query.middleware(TurnMiddleware())
     dispatcher.include_routers(*dialogs.get_routers())
     dispatcher.errors.register(_on_error)
     dispatcher.startup.register(_set_commands)
-    return App(bot, dispatcher, engine, i18n)
+    housekeeper = Housekeeper(
+        session_factory, bot, i18n, clock, dispatcher.storage, settings.housekeeping_interval
+    )
+    dispatcher.startup.register(housekeeper.start)
+    dispatcher.shutdown.register(housekeeper.stop)
+    return App(bot, dispatcher, engine, i18n, housekeeper)
 
 
 async def _on_error(event: ErrorEvent, bot: Bot) -> bool:

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     smtp_username: str | None = Field(default=None, description="SMTP log-in, if the server wants one")
     smtp_password: SecretStr | None = Field(default=None, description="SMTP password")
     smtp_from: str = Field(default="noreply@baoming.invalid", description="Sender address of the bot's mail")
+    housekeeping_interval: float = Field(
+        default=600, gt=0, description="Seconds between clean-ups of accounts never activated"
+    )
     sandbox_host: str = Field(default="127.0.0.1", description="Where the sandbox emulator listens")
     sandbox_port: int = Field(default=0, ge=0, le=65535, description="Emulator port; 0 = any free port")
     sandbox_clock: str | None = Field(

@@ -4,16 +4,19 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    from dialogs import commands, fallback, login, nmec_link, recovery, registration, staff
+    from dialogs import commands, degree, fallback, login, nmec_link, recovery, registration, staff
 
-    # Commands first so that they work in every state, staff commands next (for staff mid-form
-    # too; for anyone else they fall through like any unknown text); the fallback last.
+    # The e-mails' deep links before /start; commands next so that they work in every state; staff
+    # commands next (for staff mid-form too; for anyone else they fall through like any unknown
+    # text); the fallback last.
     return [
+        degree.get_links_router(),
         commands.get_router(),
         staff.get_router(),
         registration.get_router(),
         recovery.get_router(),
         login.get_router(),
         nmec_link.get_router(),
+        degree.get_router(),
         fallback.get_router(),
     ]

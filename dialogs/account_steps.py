@@ -1,18 +1,18 @@
-"""Steps that registration and recovery share: a new password, an SMS code refused."""
+"""Steps that the account flows share: a new password, the SMS-code step, the previous holder told."""
 
 import asyncio
 from contextlib import suppress
 
-from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from dialogs import keyboards, render
+from dialogs.turn import Turn
 from domain import credentials, sms
-from domain.model import Account, Channel, ChatUser
+from domain.accounts import CodeAccepted, confirm_code
+from domain.model import Account, Channel, ChatUser, SmsPurpose
 from domain.programmes import programme
 from domain.registration import login_name
 
@@ -25,7 +25,7 @@ async def delete_password_message(message: Message) -> None:
         await message.delete()
 
 
-async def take_new_password(message: Message, state: FSMContext, policy: credentials.PasswordPolicy) -> bool:
+async def take_new_password(message: Message, turn: Turn, policy: credentials.PasswordPolicy) -> bool:
     """Delete the message, check the password, keep only its hash; False (and the reasons) if refused."""
     await delete_password_message(message)
     problems = credentials.check_password(message.text or "", policy)
@@ -34,23 +34,23 @@ async def take_new_password(message: Message, state: FSMContext, policy: credent
         return False
     # argon2 takes a noticeable fraction of a second: keep the event loop free meanwhile
     password_hash = await asyncio.to_thread(credentials.hash_password, message.text or "")
-    await state.update_data({PASSWORD_HASH: password_hash})
+    await turn.state.update_data({PASSWORD_HASH: password_hash})
     return True
 
 
-async def password_confirmed(message: Message, state: FSMContext) -> bool:
+async def password_confirmed(message: Message, turn: Turn) -> bool:
     """Delete the message; True when it repeats the password whose hash was kept."""
     await delete_password_message(message)
-    stored = str((await state.get_data()).get(PASSWORD_HASH, ""))
+    stored = str((await turn.data()).get(PASSWORD_HASH, ""))
     return await asyncio.to_thread(credentials.verify_password, stored, message.text or "")
 
 
-async def tell_previous_holder(bot: Bot, i18n: I18n, previous: ChatUser | None, account: Account) -> None:
+async def tell_previous_holder(turn: Turn, i18n: I18n, previous: ChatUser | None, account: Account) -> None:
     """The chat that held an account hears at once, in its own language, that another one took it."""
     if previous is None or previous.channel != Channel.TELEGRAM:
         return
     with i18n.use_locale(previous.locale or i18n.default_locale), suppress(TelegramAPIError):
-        await bot.send_message(  # the old chat may have blocked the bot: nothing more to do then
+        await turn.bot.send_message(  # the old chat may have blocked the bot: nothing more to do then
             int(previous.external_id),
             _(
                 "Your account {username} of {programme} is now used from another Telegram account, and this "
@@ -68,9 +68,21 @@ async def explain_mobile_on_record(query: CallbackQuery) -> None:
     )
 
 
-def sms_refusal(
-    outcome: sms.SendRefusal | sms.CheckRefusal,
-) -> str:
+async def check_code(turn: Turn, purpose: SmsPurpose, raw: str, programme_code: str) -> bool:
+    """True when ``raw`` is the code texted for ``purpose``; otherwise the chat hears why."""
+    outcome = await confirm_code(turn.uow, turn.clock, turn.user_id, purpose, raw)
+    if isinstance(outcome, CodeAccepted):
+        return True
+    await refuse_code(turn, outcome, programme_code)
+    return False
+
+
+async def refuse_code(turn: Turn, outcome: sms.SendRefusal | sms.CheckRefusal, programme_code: str) -> None:
+    """Why a code was not sent or not accepted, under the buttons to resend it or change the mobile."""
+    await turn.say(sms_refusal(outcome), keyboards.code_sent(programme_code))
+
+
+def sms_refusal(outcome: sms.SendRefusal | sms.CheckRefusal) -> str:
     """Why a code was not sent or not accepted."""
     match outcome:
         case sms.ResendTooSoon(wait_seconds=seconds):

@@ -7,13 +7,13 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from dialogs import keyboards, login, nmec_link, recovery, registration
+from dialogs import degree, keyboards, login, nmec_link, recovery, registration
 from dialogs.keyboards import AccountCb, LanguageCb, ProgrammeCb
 from dialogs.prompts import Step, ask
 from domain.accounts import choose_locale
 from domain.clock import Clock
 from domain.login import log_out
-from domain.model import ChatUser
+from domain.model import Account, ChatUser
 from domain.ports import UnitOfWork
 from domain.programmes import Programme, available_programmes, catalog, programme
 from domain.registration import account_of, login_name
@@ -27,11 +27,22 @@ def current_step(state_name: str | None) -> Step | None:
         or recovery.FLOW.step(state_name)
         or login.FLOW.step(state_name)
         or nmec_link.FLOW.step(state_name)
+        or degree.FLOW.step(state_name)
+        or degree.ACTIVATION_FLOW.step(state_name)
+        or degree.RECOVERY_FLOW.step(state_name)
     )
 
 
-def _status_lines(item: Programme, username: str | None, step: Step | None) -> list[str]:
+def _status_lines(item: Programme, account: Account | None, step: Step | None) -> list[str]:
     """One programme of /status: done, in progress at a step, or not started, and what comes next."""
+    username = None if account is None else login_name(account)
+    if account is not None and not account.is_active:
+        return [
+            _("⏳ {programme}: account {username}, waiting for activation").format(
+                programme=item.official_name, username=username
+            ),
+            _("Next: open the link of the activation e-mail, or type its code here; /start shows it."),
+        ]
     if username is not None and item.code == nmec_link.NMEC:  # its username is the registration number
         return [
             _("✅ {programme}: exam registration {number}").format(
@@ -161,8 +172,8 @@ def get_router() -> Router:
         step = current_step(await state.get_state()) or current_step(data.get(PAUSED))
         lines = [_("Your progress:")]
         for item in available_programmes():
-            username = await registered_username(uow, user, item.code)
-            lines += _status_lines(item, username, step if data.get("programme") == item.code else None)
+            account = await account_of(uow, user.id or 0, item.code)
+            lines += _status_lines(item, account, step if data.get("programme") == item.code else None)
         await message.answer("\n".join(lines))
 
     @router.message(Command("cancel"))

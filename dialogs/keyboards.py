@@ -26,6 +26,24 @@ class LanguageCb(CallbackData, prefix="l"):
     locale: str
 
 
+class DegreeCb(CallbackData, prefix="d"):
+    """同等学力申硕 registration: agree, disagree, region, id_type, mobile (use it as a phone), edit,
+    field (the one to edit), submit, resend, email (correct it). ``value`` is a code from a fixed
+    list (a region, an ID type, a field name) and is checked against that list when pressed."""
+
+    action: str
+    value: str = ""
+
+
+def degree_actions(*actions: tuple[str, str, str], columns: int = 1) -> InlineKeyboardMarkup:
+    """Buttons (label, action, value) of the 同等学力申硕 dialogs."""
+    builder = InlineKeyboardBuilder()
+    for label, action, value in actions:
+        builder.button(text=label, callback_data=DegreeCb(action=action, value=value))
+    builder.adjust(columns)
+    return builder.as_markup()
+
+
 def programmes(available: list[Programme]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for item in available:

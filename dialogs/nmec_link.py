@@ -7,9 +7,8 @@ registrations were imported by an operator (``baoming registrations import``).
 from contextlib import suppress
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
@@ -17,13 +16,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from dialogs import keyboards, render
-from dialogs.account_steps import sms_refusal
+from dialogs.account_steps import refuse_code
 from dialogs.keyboards import AccountCb
 from dialogs.prompts import Flow, Question
+from dialogs.turn import Turn
 from domain import exam_registrations as registrations
-from domain.clock import Clock
 from domain.model import Channel, ChatUser
-from domain.ports import SmsSender, UnitOfWork
 from domain.problems import Problem
 from domain.programmes import programme
 from domain.registration import account_of
@@ -85,52 +83,33 @@ def get_router() -> Router:
     router = Router(name="nmec-link")
 
     @router.callback_query(AccountCb.filter((F.action == "link") & (F.code == NMEC)))
-    async def on_link(
-        query: CallbackQuery, bot: Bot, state: FSMContext, uow: UnitOfWork, user: ChatUser
-    ) -> None:
+    async def on_link(query: CallbackQuery, turn: Turn) -> None:
         await query.answer()
-        account = await account_of(uow, user.id or 0, NMEC)
+        account = await account_of(turn.uow, turn.user_id, NMEC)
         if account is not None:
-            await bot.send_message(state.key.chat_id, linked_text(account.username))
+            await turn.say(linked_text(account.username))
             return
-        await state.set_data({"programme": NMEC})
-        await FLOW.ask(bot, state, NmecLink.registration_number)
+        await turn.state.set_data({"programme": NMEC})
+        await FLOW.ask(turn.bot, turn.state, NmecLink.registration_number)
 
     @router.message(NmecLink.registration_number, F.text)
-    async def on_number(message: Message, bot: Bot, state: FSMContext) -> None:
+    async def on_number(message: Message, turn: Turn) -> None:
         rules = programme(NMEC).registration_number
         number = registrations.parse_registration_number(message.text or "", rules)
         if isinstance(number, Problem):
             await message.answer(render.problem(number))
             return
-        await state.update_data(registration_number=number)
-        await FLOW.ask(bot, state, NmecLink.id_number)
+        await turn.state.update_data(registration_number=number)
+        await FLOW.ask(turn.bot, turn.state, NmecLink.id_number)
 
     @router.message(NmecLink.id_number, F.text)
-    async def on_id_number(
-        message: Message,
-        bot: Bot,
-        state: FSMContext,
-        uow: UnitOfWork,
-        clock: Clock,
-        sms_sender: SmsSender,
-        user: ChatUser,
-    ) -> None:
-        await _start(message.text or "", bot, state, uow, clock, sms_sender, user)
+    async def on_id_number(message: Message, turn: Turn) -> None:
+        await _start(turn, message.text or "")
 
     @router.callback_query(NmecLink.sms_code, AccountCb.filter((F.action == "resend") & (F.code == NMEC)))
-    async def on_resend(
-        query: CallbackQuery,
-        bot: Bot,
-        state: FSMContext,
-        uow: UnitOfWork,
-        clock: Clock,
-        sms_sender: SmsSender,
-        user: ChatUser,
-    ) -> None:
+    async def on_resend(query: CallbackQuery, turn: Turn) -> None:
         await query.answer()
-        id_number = str((await state.get_data()).get("id_number", ""))
-        await _start(id_number, bot, state, uow, clock, sms_sender, user)
+        await _start(turn, str((await turn.data()).get("id_number", "")))
 
     @router.callback_query(NmecLink.sms_code, AccountCb.filter((F.action == "mobile") & (F.code == NMEC)))
     async def on_change_mobile(query: CallbackQuery) -> None:
@@ -143,59 +122,48 @@ def get_router() -> Router:
         )
 
     @router.message(NmecLink.sms_code, F.text)
-    async def on_code(
-        message: Message,
-        bot: Bot,
-        state: FSMContext,
-        uow: UnitOfWork,
-        clock: Clock,
-        user: ChatUser,
-        i18n: I18n,
-    ) -> None:
-        number = str((await state.get_data()).get("registration_number", ""))
-        outcome = await registrations.confirm_link(uow, clock, user.id or 0, number, message.text or "")
+    async def on_code(message: Message, turn: Turn, i18n: I18n) -> None:
+        number = str((await turn.data()).get("registration_number", ""))
+        outcome = await registrations.confirm_link(
+            turn.uow, turn.clock, turn.user_id, number, message.text or ""
+        )
         if isinstance(outcome, registrations.Linked):
-            await state.clear()
+            await turn.state.clear()
             await message.answer(_linked(outcome))
             if outcome.previous_holder is not None:
-                await _tell_previous_holder(bot, i18n, outcome.previous_holder)
+                await _tell_previous_holder(turn, i18n, outcome.previous_holder)
         elif isinstance(outcome, registrations.AlreadyLinkedHere):
-            await state.clear()
+            await turn.state.clear()
             await message.answer(linked_text(outcome.registration_number))
         elif isinstance(outcome, registrations.NoMatch):
-            await FLOW.ask(bot, state, NmecLink.registration_number, _no_match())
+            await FLOW.ask(turn.bot, turn.state, NmecLink.registration_number, _no_match())
         else:
-            await message.answer(sms_refusal(outcome), reply_markup=keyboards.code_sent(NMEC))
+            await refuse_code(turn, outcome, NMEC)
 
     return router
 
 
-async def _start(
-    raw_id_number: str,
-    bot: Bot,
-    state: FSMContext,
-    uow: UnitOfWork,
-    clock: Clock,
-    sender: SmsSender,
-    user: ChatUser,
-) -> None:
+async def _start(turn: Turn, raw_id_number: str) -> None:
     """Step 2 and "resend": find the registration and text the code to its mobile on record."""
-    number = str((await state.get_data()).get("registration_number", ""))
-    outcome = await registrations.start_link(uow, clock, sender, user.id or 0, number, raw_id_number)
-    chat_id = state.key.chat_id
+    number = str((await turn.data()).get("registration_number", ""))
+    outcome = await registrations.start_link(
+        turn.uow, turn.clock, turn.sms, turn.user_id, number, raw_id_number
+    )
     if isinstance(outcome, Problem):
-        await bot.send_message(chat_id, render.problem(outcome))
+        await turn.say(render.problem(outcome))
     elif isinstance(outcome, registrations.NoMatch):
-        await FLOW.ask(bot, state, NmecLink.registration_number, _no_match())
+        await FLOW.ask(turn.bot, turn.state, NmecLink.registration_number, _no_match())
     elif isinstance(outcome, registrations.AlreadyLinkedHere):
-        await state.clear()
-        await bot.send_message(chat_id, linked_text(outcome.registration_number))
+        await turn.state.clear()
+        await turn.say(linked_text(outcome.registration_number))
     elif isinstance(outcome, registrations.LinkStarted):
         # The ID number is kept for "resend" only; the mobile only masked.
-        await state.update_data(id_number=raw_id_number.strip()[:32], masked_mobile=outcome.masked_mobile)
-        await FLOW.ask(bot, state, NmecLink.sms_code)
+        await turn.state.update_data(
+            id_number=raw_id_number.strip()[:32], masked_mobile=outcome.masked_mobile
+        )
+        await FLOW.ask(turn.bot, turn.state, NmecLink.sms_code)
     else:
-        await bot.send_message(chat_id, sms_refusal(outcome), reply_markup=keyboards.code_sent(NMEC))
+        await refuse_code(turn, outcome, NMEC)
 
 
 def _no_match() -> str:
@@ -217,7 +185,7 @@ def _linked(linked: registrations.Linked) -> str:
     )
 
 
-async def _tell_previous_holder(bot: Bot, i18n: I18n, previous: ChatUser) -> None:
+async def _tell_previous_holder(turn: Turn, i18n: I18n, previous: ChatUser) -> None:
     """In the previous holder's language; a chat that blocked the bot or is gone is not an error."""
     if previous.channel != Channel.TELEGRAM:
         return
@@ -227,4 +195,4 @@ async def _tell_previous_holder(bot: Bot, i18n: I18n, previous: ChatUser) -> Non
             "link your exam registration again here: the code goes to your mobile."
         ).format(programme=programme(NMEC).official_name)
     with suppress(TelegramForbiddenError, TelegramBadRequest):
-        await bot.send_message(int(previous.external_id), text)
+        await turn.bot.send_message(int(previous.external_id), text)

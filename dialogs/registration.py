@@ -8,33 +8,36 @@ mobile) are offered with one button each and copied only when it is pressed.
 
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from dialogs import keyboards, render
-from dialogs.account_steps import password_confirmed, sms_refusal, take_new_password
+from dialogs.account_steps import check_code, password_confirmed, refuse_code, take_new_password
 from dialogs.keyboards import AccountCb
 from dialogs.prompts import Flow, Question
 from dialogs.states import GdRegistration, TjRegistration
+from dialogs.turn import Turn
 from domain import registration
-from domain.accounts import CodeAccepted, CodeSent, confirm_code, send_code
-from domain.clock import Clock
+from domain.accounts import CodeSent, send_code
 from domain.masking import mask_id_number, mask_mobile
-from domain.model import ChatUser, SmsPurpose
+from domain.model import SmsPurpose
 from domain.names import parse_real_name
 from domain.phones import parse_mobile
-from domain.ports import SmsSender, UnitOfWork
 from domain.problems import Problem
 from domain.programmes import programme
 from domain.text import N_
 
 GD = "gd-residency"
 TJ = "tj-upgrade"
-ACCOUNT_PROGRAMMES = (GD, TJ)  # the programmes whose accounts are registered in this bot
+DEGREE = "degree-equiv"
+SMS_PROGRAMMES = (
+    GD,
+    TJ,
+)  # registered and recovered with SMS codes (同等学力申硕 by e-mail: dialogs/degree.py)
+ACCOUNT_PROGRAMMES = (*SMS_PROGRAMMES, DEGREE)  # the programmes whose accounts are registered in this bot
 FLOW = Flow(N_("registration"))
 
 # The questions of each programme, in the order its web system asks them.
@@ -81,9 +84,10 @@ def _at(field: str) -> StateFilter:
     return StateFilter(*(_step(code, field) for code in STEPS if field in map(_field, STEPS[code])))
 
 
-def _code(data: dict[str, Any]) -> str:
+def account_programme(data: dict[str, Any]) -> str:
+    """The programme whose account an account flow (registration, log-in, recovery) is about."""
     code = str(data.get("programme", GD))
-    return code if code in STEPS else GD
+    return code if code in ACCOUNT_PROGRAMMES else GD
 
 
 def _password_rules(code: str) -> str:
@@ -102,7 +106,7 @@ def _reuse(data: dict[str, Any], key: str, action: str) -> InlineKeyboardMarkup 
     label = _("Use {value} (from {programme})").format(
         value=shown, programme=programme(str(source)).official_name
     )
-    return keyboards.reuse(_code(data), label, action)
+    return keyboards.reuse(account_programme(data), label, action)
 
 
 def _ask_name(data: dict[str, Any]) -> Question:
@@ -122,7 +126,7 @@ def _ask_username(data: dict[str, Any]) -> Question:
 def _ask_password(data: dict[str, Any]) -> Question:
     return Question(
         _("Choose a password ({rules}). I delete your message as soon as I have read it.").format(
-            rules=_password_rules(_code(data))
+            rules=_password_rules(account_programme(data))
         )
     )
 
@@ -143,7 +147,7 @@ def _ask_code(data: dict[str, Any]) -> Question:
         _("Enter the 6-digit code texted to {mobile}. It is valid for 5 minutes.").format(
             mobile=mask_mobile(str(data.get("mobile", "")))
         ),
-        keyboards.code_sent(_code(data)),
+        keyboards.code_sent(account_programme(data)),
     )
 
 
@@ -168,7 +172,7 @@ def _register_questions() -> None:
 _register_questions()
 
 
-async def start(bot: Bot, state: FSMContext, code: str, known: registration.KnownFields | None) -> None:
+async def start(turn: Turn, code: str, known: registration.KnownFields | None) -> None:
     data: dict[str, Any] = {"programme": code}
     if known is not None:  # only what the buttons show; the values are read again when pressed
         data |= {
@@ -177,51 +181,48 @@ async def start(bot: Bot, state: FSMContext, code: str, known: registration.Know
             KNOWN_ID: mask_id_number(known.id_number) if known.id_number else "",
             KNOWN_MOBILE: mask_mobile(known.mobile) if known.mobile else "",
         }
-    await state.set_data(data)
+    await turn.state.set_data(data)
     intro = _("Registration for {programme}. Have your ID card and your mobile phone at hand.").format(
         programme=programme(code).official_name
     )
-    await FLOW.ask(bot, state, STEPS[code][0], intro)
+    await FLOW.ask(turn.bot, turn.state, STEPS[code][0], intro)
 
 
-async def _go_on(
-    bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser, field: str
-) -> None:
+async def _programme(turn: Turn) -> str:
+    return account_programme(await turn.data())
+
+
+async def _ask(turn: Turn, field: str, note: str | None = None) -> None:
+    """Ask this programme's question for ``field``."""
+    await FLOW.ask(turn.bot, turn.state, _step(await _programme(turn), field), note)
+
+
+async def _go_on(turn: Turn, field: str) -> None:
     """Ask the question after ``field`` in this programme's order, or create the account."""
-    following = _following(_code(await state.get_data()), field)
+    following = _following(await _programme(turn), field)
     if following is None:
-        await _finish(bot, state, uow, clock, user)
+        await _finish(turn)
     else:
-        await FLOW.ask(bot, state, following)
+        await FLOW.ask(turn.bot, turn.state, following)
 
 
-async def _say(bot: Bot, state: FSMContext, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    await bot.send_message(state.key.chat_id, text, reply_markup=markup)
-
-
-async def _take_name(
-    raw: str, bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser
-) -> None:
+async def _take_name(turn: Turn, raw: str) -> None:
     name = parse_real_name(raw)
     if isinstance(name, Problem):
-        await _say(bot, state, render.problem(name))
+        await turn.say(render.problem(name))
         return
-    await state.update_data(real_name=name)
-    await _go_on(bot, state, uow, clock, user, "real_name")
+    await turn.state.update_data(real_name=name)
+    await _go_on(turn, "real_name")
 
 
-async def _take_id_number(
-    raw: str, bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser
-) -> None:
-    code = _code(await state.get_data())
-    outcome = await registration.check_identity(uow, code, raw, clock.now().date())
+async def _take_id_number(turn: Turn, raw: str) -> None:
+    code = await _programme(turn)
+    outcome = await registration.check_identity(turn.uow, code, raw, turn.clock.now().date())
     if isinstance(outcome, Problem):
-        await _say(bot, state, render.problem(outcome))
+        await turn.say(render.problem(outcome))
     elif isinstance(outcome, registration.IdAlreadyRegistered):
-        await state.clear()
-        await _say(
-            bot,
-            state,
+        await turn.state.clear()
+        await turn.say(
             _(
                 "This ID number is already registered. One ID number can hold only one account: "
                 "if it is yours, recover its password."
@@ -229,27 +230,31 @@ async def _take_id_number(
             keyboards.log_in_or_recover(code),
         )
     else:
-        await state.update_data(id_number=outcome.number)
-        await _go_on(bot, state, uow, clock, user, "id_number")
+        await turn.state.update_data(id_number=outcome.number)
+        await _go_on(turn, "id_number")
 
 
-async def _take_mobile(
-    raw: str, bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, sender: SmsSender, user: ChatUser
-) -> None:
+async def _take_mobile(turn: Turn, raw: str) -> None:
     mobile = parse_mobile(raw)
     if isinstance(mobile, Problem):
-        await _say(bot, state, render.problem(mobile))
+        await turn.say(render.problem(mobile))
         return
-    await state.update_data(mobile=mobile)
-    await _send_code(bot, state, uow, clock, sender, user, mobile)
+    await turn.state.update_data(mobile=mobile)
+    await _send_code(turn, mobile)
 
 
-async def _known(
-    query: CallbackQuery, state: FSMContext, uow: UnitOfWork, user: ChatUser
-) -> registration.KnownFields | None:
+async def _send_code(turn: Turn, mobile: str) -> None:
+    outcome = await send_code(turn.uow, turn.clock, turn.sms, turn.user_id, SmsPurpose.REGISTER, mobile)
+    if isinstance(outcome, CodeSent):
+        await _ask(turn, "sms_code")
+    else:
+        await refuse_code(turn, outcome, await _programme(turn))
+
+
+async def _known(query: CallbackQuery, turn: Turn) -> registration.KnownFields | None:
     """The values of the reuse offer, read again from the other account (never from the button)."""
-    data = await state.get_data()
-    known = await registration.known_fields(uow, user.id or 0, _code(data))
+    data = await turn.data()
+    known = await registration.known_fields(turn.uow, turn.user_id, account_programme(data))
     if known is not None and known.programme != data.get(KNOWN_FROM):  # not the account the button named
         known = None
     if known is None:
@@ -261,163 +266,94 @@ async def _known(
 
 def get_router() -> Router:
     router = Router(name="registration")
-    ours = F.code.in_(ACCOUNT_PROGRAMMES)
+    ours = F.code.in_(SMS_PROGRAMMES)
 
     @router.callback_query(AccountCb.filter((F.action == "register") & ours))
-    async def on_register(
-        query: CallbackQuery,
-        callback_data: AccountCb,
-        bot: Bot,
-        state: FSMContext,
-        uow: UnitOfWork,
-        user: ChatUser,
-    ) -> None:
+    async def on_register(query: CallbackQuery, callback_data: AccountCb, turn: Turn) -> None:
         await query.answer()
         code = callback_data.code
-        account = await registration.account_of(uow, user.id or 0, code)
+        account = await registration.account_of(turn.uow, turn.user_id, code)
         if account is not None:
-            await bot.send_message(
-                state.key.chat_id,
+            await turn.say(
                 _("This chat already holds the account {username}.").format(
                     username=registration.login_name(account)
-                ),
+                )
             )
             return
-        await start(bot, state, code, await registration.known_fields(uow, user.id or 0, code))
+        await start(turn, code, await registration.known_fields(turn.uow, turn.user_id, code))
 
     @router.message(_at("real_name"), F.text)
-    async def on_name(
-        message: Message, bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser
-    ) -> None:
-        await _take_name(message.text or "", bot, state, uow, clock, user)
+    async def on_name(message: Message, turn: Turn) -> None:
+        await _take_name(turn, message.text or "")
 
     @router.callback_query(_at("real_name"), AccountCb.filter((F.action == "use_name") & ours))
-    async def on_use_name(
-        query: CallbackQuery, bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser
-    ) -> None:
-        known = await _known(query, state, uow, user)
+    async def on_use_name(query: CallbackQuery, turn: Turn) -> None:
+        known = await _known(query, turn)
         if known is not None:
-            await _take_name(known.real_name, bot, state, uow, clock, user)
+            await _take_name(turn, known.real_name)
 
     @router.message(_at("id_number"), F.text)
-    async def on_id_number(
-        message: Message, bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser
-    ) -> None:
-        await _take_id_number(message.text or "", bot, state, uow, clock, user)
+    async def on_id_number(message: Message, turn: Turn) -> None:
+        await _take_id_number(turn, message.text or "")
 
     @router.callback_query(_at("id_number"), AccountCb.filter((F.action == "use_id") & ours))
-    async def on_use_id(
-        query: CallbackQuery, bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser
-    ) -> None:
-        known = await _known(query, state, uow, user)
+    async def on_use_id(query: CallbackQuery, turn: Turn) -> None:
+        known = await _known(query, turn)
         if known is not None:
-            await _take_id_number(known.id_number, bot, state, uow, clock, user)
+            await _take_id_number(turn, known.id_number)
 
     @router.message(_at("username"), F.text)
-    async def on_username(
-        message: Message, bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser
-    ) -> None:
-        code = _code(await state.get_data())
-        username = await registration.check_username(uow, code, message.text or "")
+    async def on_username(message: Message, turn: Turn) -> None:
+        username = await registration.check_username(turn.uow, await _programme(turn), message.text or "")
         if isinstance(username, Problem):
             await message.answer(render.problem(username))
             return
-        await state.update_data(username=username)
-        await _go_on(bot, state, uow, clock, user, "username")
+        await turn.state.update_data(username=username)
+        await _go_on(turn, "username")
 
     @router.message(_at("password"))
-    async def on_password(
-        message: Message, bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser
-    ) -> None:
-        code = _code(await state.get_data())
-        if await take_new_password(message, state, programme(code).password_policy):
-            await _go_on(bot, state, uow, clock, user, "password")
+    async def on_password(message: Message, turn: Turn) -> None:
+        if await take_new_password(message, turn, programme(await _programme(turn)).password_policy):
+            await _go_on(turn, "password")
 
     @router.message(_at("password_confirm"))
-    async def on_password_again(
-        message: Message, bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser
-    ) -> None:
-        if await password_confirmed(message, state):
-            await _go_on(bot, state, uow, clock, user, "password_confirm")
+    async def on_password_again(message: Message, turn: Turn) -> None:
+        if await password_confirmed(message, turn):
+            await _go_on(turn, "password_confirm")
         else:
-            code = _code(await state.get_data())
-            await FLOW.ask(
-                bot, state, _step(code, "password"), _("The two passwords differ. Please choose again.")
-            )
+            await _ask(turn, "password", _("The two passwords differ. Please choose again."))
 
     @router.message(_at("mobile"), F.text)
-    async def on_mobile(
-        message: Message,
-        bot: Bot,
-        state: FSMContext,
-        uow: UnitOfWork,
-        clock: Clock,
-        sms_sender: SmsSender,
-        user: ChatUser,
-    ) -> None:
-        await _take_mobile(message.text or "", bot, state, uow, clock, sms_sender, user)
+    async def on_mobile(message: Message, turn: Turn) -> None:
+        await _take_mobile(turn, message.text or "")
 
     @router.callback_query(_at("mobile"), AccountCb.filter((F.action == "use_mobile") & ours))
-    async def on_use_mobile(
-        query: CallbackQuery,
-        bot: Bot,
-        state: FSMContext,
-        uow: UnitOfWork,
-        clock: Clock,
-        sms_sender: SmsSender,
-        user: ChatUser,
-    ) -> None:
-        known = await _known(query, state, uow, user)
+    async def on_use_mobile(query: CallbackQuery, turn: Turn) -> None:
+        known = await _known(query, turn)
         if known is not None:
-            await _take_mobile(known.mobile, bot, state, uow, clock, sms_sender, user)
+            await _take_mobile(turn, known.mobile)
 
     @router.callback_query(_at("sms_code"), AccountCb.filter((F.action == "resend") & ours))
-    async def on_resend(
-        query: CallbackQuery,
-        bot: Bot,
-        state: FSMContext,
-        uow: UnitOfWork,
-        clock: Clock,
-        sms_sender: SmsSender,
-        user: ChatUser,
-    ) -> None:
+    async def on_resend(query: CallbackQuery, turn: Turn) -> None:
         await query.answer()
-        mobile = str((await state.get_data()).get("mobile", ""))
-        await _send_code(bot, state, uow, clock, sms_sender, user, mobile)
+        await _send_code(turn, str((await turn.data()).get("mobile", "")))
 
     @router.callback_query(_at("sms_code"), AccountCb.filter((F.action == "mobile") & ours))
-    async def on_change_mobile(query: CallbackQuery, bot: Bot, state: FSMContext) -> None:
+    async def on_change_mobile(query: CallbackQuery, turn: Turn) -> None:
         await query.answer()
-        await FLOW.ask(bot, state, _step(_code(await state.get_data()), "mobile"))
+        await _ask(turn, "mobile")
 
     @router.message(_at("sms_code"), F.text)
-    async def on_code(
-        message: Message, bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser
-    ) -> None:
-        outcome = await confirm_code(uow, clock, user.id or 0, SmsPurpose.REGISTER, message.text or "")
-        if not isinstance(outcome, CodeAccepted):
-            code = _code(await state.get_data())
-            await message.answer(sms_refusal(outcome), reply_markup=keyboards.code_sent(code))
-            return
-        await _go_on(bot, state, uow, clock, user, "sms_code")
+    async def on_code(message: Message, turn: Turn) -> None:
+        if await check_code(turn, SmsPurpose.REGISTER, message.text or "", await _programme(turn)):
+            await _go_on(turn, "sms_code")
 
     return router
 
 
-async def _send_code(
-    bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, sender: SmsSender, user: ChatUser, mobile: str
-) -> None:
-    code = _code(await state.get_data())
-    outcome = await send_code(uow, clock, sender, user.id or 0, SmsPurpose.REGISTER, mobile)
-    if isinstance(outcome, CodeSent):
-        await FLOW.ask(bot, state, _step(code, "sms_code"))
-    else:
-        await _say(bot, state, sms_refusal(outcome), keyboards.code_sent(code))
-
-
-async def _finish(bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, user: ChatUser) -> None:
-    data = await state.get_data()
-    code = _code(data)
+async def _finish(turn: Turn) -> None:
+    data = await turn.data()
+    code = account_programme(data)
     by_id_number = programme(code).login_by_id_number
     draft = registration.RegistrationDraft(
         real_name=data["real_name"],
@@ -426,36 +362,28 @@ async def _finish(bot: Bot, state: FSMContext, uow: UnitOfWork, clock: Clock, us
         password_hash=data["password_hash"],
         mobile=data["mobile"],
     )
-    outcome = await registration.register(uow, clock, user.id or 0, code, draft)
+    outcome = await registration.register(turn.uow, turn.clock, turn.user_id, code, draft)
     if isinstance(outcome, Problem):  # a username taken meanwhile (programmes with usernames only)
-        await FLOW.ask(
-            bot, state, _step(code, "id_number" if by_id_number else "username"), render.problem(outcome)
-        )
+        await _ask(turn, "id_number" if by_id_number else "username", render.problem(outcome))
     elif isinstance(outcome, registration.MobileNotVerified):
-        await FLOW.ask(bot, state, _step(code, "mobile"))
+        await _ask(turn, "mobile")
     elif isinstance(outcome, registration.IdAlreadyRegistered):
-        await state.clear()
-        await _say(
-            bot,
-            state,
+        await turn.state.clear()
+        await turn.say(
             _("This ID number was registered meanwhile. Recover the password if the account is yours."),
             keyboards.log_in_or_recover(code),
         )
     elif by_id_number:
-        await state.clear()
-        await _say(
-            bot,
-            state,
+        await turn.state.clear()
+        await turn.say(
             _(
                 "Registration complete. You log in with your ID number, {id_number}. Keep your password safe."
-            ).format(id_number=registration.login_name(outcome)),
+            ).format(id_number=registration.login_name(outcome))
         )
     else:
-        await state.clear()
-        await _say(
-            bot,
-            state,
+        await turn.state.clear()
+        await turn.say(
             _("Registration complete. Your login name is {username}. Keep your password safe.").format(
                 username=outcome.username
-            ),
+            )
         )

@@ -422,4 +422,5 @@ def _account_of(registration: ExamRegistration, user_id: int, now: datetime) -> 
         mobile=registration.mobile,
         created_at=now,
         user_id=user_id,
+        activated_at=now,  # the registration was made on the NMEC site
     )

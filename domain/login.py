@@ -46,6 +46,13 @@ class LoginLocked:
     until: datetime
 
 
+@dataclass(frozen=True)
+class NotActivated:
+    """Right credentials, but the account waits for its activation e-mail (seed 003)."""
+
+    account: Account
+
+
 def locked_until(failures: Sequence[datetime], limit: int, now: datetime) -> datetime | None:
     """Locked while ``limit`` failures lie within the window; then until the oldest of them leaves it."""
     recent = sorted(moment for moment in failures if now - moment < FAILURE_WINDOW)
@@ -93,7 +100,7 @@ async def log_in_with_password(
     raw_identifier: str,
     password: str,
     chat_failures: Sequence[datetime],
-) -> LoggedIn | WrongCredentials | LoginLocked:
+) -> LoggedIn | WrongCredentials | LoginLocked | NotActivated:
     """``chat_failures``: this chat's earlier wrong log-ins (the dialog keeps them); on
     WrongCredentials the dialog adds one."""
     now = clock.now()
@@ -120,6 +127,8 @@ async def log_in_with_password(
             if account_tries == 0:
                 return LoginLocked(locked_until([*failures, now], MAX_ACCOUNT_FAILURES, now) or now)
             return WrongCredentials(min(account_tries, chat_tries))
+        if not account.is_active:
+            return NotActivated(account)
         previous = await _bind(uow, clock, account, user_id)
         await uow.commit()
         return LoggedIn(account, previous)
@@ -135,7 +144,7 @@ async def send_login_code(
 
 async def log_in_with_code(
     uow: UnitOfWork, clock: Clock, user_id: int, account_id: int, entered: str
-) -> LoggedIn | NoSuchAccount | sms.CheckRefusal:
+) -> LoggedIn | NoSuchAccount | NotActivated | sms.CheckRefusal:
     outcome = await confirm_code(uow, clock, user_id, SmsPurpose.LOGIN, entered)
     if not isinstance(outcome, CodeAccepted):
         return outcome
@@ -143,6 +152,8 @@ async def log_in_with_code(
         account = await uow.accounts.get(account_id)
         if account is None or account.mobile != outcome.mobile:  # the code proves this account's mobile only
             return NoSuchAccount()
+        if not account.is_active:
+            return NotActivated(account)
         previous = await _bind(uow, clock, account, user_id)
         await uow.commit()
         return LoggedIn(account, previous)

@@ -39,6 +39,39 @@ class Account:
     mobile: str  # 11-digit mainland mobile number; never logged in full
     created_at: datetime
     user_id: int | None = None  # the chat user bound to the account
+    # Seed 003 activates accounts by e-mail; the other programmes' accounts are active when created.
+    activated_at: datetime | None = None
+    email: str | None = None  # seed 003 only; never logged in full
+    # Seed 003's other registration fields (country or region, ID type, address, postcode, phones).
+    details: dict[str, str] = field(default_factory=dict)
+    purge_warned_at: datetime | None = None  # when the chat was told that the account will be deleted
+    id: int | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.activated_at is not None
+
+
+class EmailPurpose(StrEnum):
+    ACTIVATE = "activate"  # seed 003: 激活 within 24 hours of registering
+    RECOVER = "recover"  # seed 003: 忘记密码 by a link to the registered e-mail address
+
+
+@dataclass(eq=False)
+class EmailChallenge:
+    """One e-mail holding a link (a deep link with ``token``) and a code, as hashes only: the mail
+    is the proof, the database never holds what it proves."""
+
+    account_id: int
+    purpose: str
+    token_hash: str
+    code_hash: str
+    sent_at: datetime
+    expires_at: datetime
+    user_id: int | None = None  # the chat that asked for it: only there is the code accepted
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+    used_at: datetime | None = None
     id: int | None = None
 
 

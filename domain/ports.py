@@ -10,7 +10,15 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
-from domain.model import Account, AuditEntry, ChatUser, ExamRegistration, SmsChallenge, StaffMember
+from domain.model import (
+    Account,
+    AuditEntry,
+    ChatUser,
+    EmailChallenge,
+    ExamRegistration,
+    SmsChallenge,
+    StaffMember,
+)
 
 
 class ChatUserRepository(Protocol):
@@ -37,6 +45,26 @@ class AccountRepository(Protocol):
     async def add(self, account: Account) -> Account:
         """Store a new account and return it with its id set."""
         ...
+
+    async def unactivated(self, programme: str, created_before: datetime) -> list[Account]:
+        """Accounts never activated that were created before then, oldest first."""
+        ...
+
+    async def remove(self, account: Account) -> None:
+        """Delete the account with its audit trail and e-mail challenges."""
+        ...
+
+
+class EmailChallengeRepository(Protocol):
+    async def get(self, challenge_id: int) -> EmailChallenge | None: ...
+
+    async def by_token_hash(self, token_hash: str) -> EmailChallenge | None: ...
+
+    async def latest(self, account_id: int, purpose: str) -> EmailChallenge | None: ...
+
+    async def sent_since(self, account_id: int, purpose: str, since: datetime) -> list[EmailChallenge]: ...
+
+    async def add(self, challenge: EmailChallenge) -> EmailChallenge: ...
 
 
 class SmsChallengeRepository(Protocol):
@@ -91,6 +119,7 @@ class UnitOfWork(Protocol):
     users: ChatUserRepository
     accounts: AccountRepository
     sms_challenges: SmsChallengeRepository
+    email_challenges: EmailChallengeRepository
     staff: StaffRepository
     audit: AuditRepository
     exam_registrations: ExamRegistrationRepository

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from domain import audit, credentials, identity, sms
 from domain.accounts import CodeSent, send_code
 from domain.clock import Clock
-from domain.masking import mask_id_number
+from domain.masking import mask_email, mask_id_number
 from domain.model import Account, AccountEvent, ChatUser, SmsPurpose
 from domain.ports import SmsSender, UnitOfWork
 from domain.problems import Problem
@@ -99,6 +99,7 @@ async def register(
                 mobile=draft.mobile,
                 created_at=clock.now(),
                 user_id=user_id,
+                activated_at=clock.now(),  # proven by the SMS code: no e-mail activation here
             )
         )
         await audit.record(uow, clock, account.id or 0, AccountEvent.CREATED, user_id=user_id)
@@ -196,9 +197,12 @@ async def account_of(uow: UnitOfWork, user_id: int, programme_code: str) -> Acco
 
 def login_name(account: Account) -> str:
     """The login name as shown anywhere: the username, or, where the ID number is the login name
-    (seed 002), the ID number masked, since a full ID number is never shown again after entry."""
+    (seed 002), the ID number masked, since a full ID number is never shown again after entry; an
+    e-mail address as username is masked likewise."""
     if programme(account.programme).login_by_id_number:
         return mask_id_number(account.id_number)
+    if "@" in account.username:  # seed 003 suggests an e-mail address as the username
+        return mask_email(account.username)
     return account.username
 
 

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeAlias
+from typing import Protocol, TypeAlias, TypeVar
 
 from domain.model import SmsChallenge
 
@@ -110,10 +110,22 @@ def normalise_code(raw: str) -> str:
     return "".join(unicodedata.normalize("NFKC", raw).split())
 
 
-def check(
-    challenge: SmsChallenge | None, entered: str, now: datetime
-) -> SmsChallenge | WrongCode | CodeExpired | CodeLocked | NoCodeSent:
-    """Check an entered code; on success mark the challenge used and return it.
+class Attempts(Protocol):
+    """What a one-time code's record keeps of its tries: SMS codes here, e-mailed codes elsewhere."""
+
+    expires_at: datetime
+    failed_attempts: int
+    locked_until: datetime | None
+    used_at: datetime | None
+
+
+AttemptsT = TypeVar("AttemptsT", bound=Attempts)
+
+
+def count_attempt(
+    challenge: AttemptsT | None, correct: bool, now: datetime, *, spend: bool = True
+) -> AttemptsT | WrongCode | CodeExpired | CodeLocked | NoCodeSent:
+    """Count one try of a code; on success mark the challenge used (unless not ``spend``) and return it.
 
     A wrong try counts even after expiry would be pointless, so expiry is checked first; a lock
     outlives the code so that asking for a new code does not reset the count (see refuse_sending).
@@ -124,11 +136,19 @@ def check(
         return CodeLocked(challenge.locked_until)
     if now >= challenge.expires_at:
         return CodeExpired()
-    if not secrets.compare_digest(normalise_code(entered), challenge.code):
+    if not correct:
         challenge.failed_attempts += 1
         if challenge.failed_attempts >= MAX_WRONG_TRIES:
             challenge.locked_until = now + LOCK_DURATION
             return CodeLocked(challenge.locked_until)
         return WrongCode(MAX_WRONG_TRIES - challenge.failed_attempts)
-    challenge.used_at = now
+    if spend:
+        challenge.used_at = now
     return challenge
+
+
+def check(
+    challenge: SmsChallenge | None, entered: str, now: datetime
+) -> SmsChallenge | WrongCode | CodeExpired | CodeLocked | NoCodeSent:
+    correct = challenge is not None and secrets.compare_digest(normalise_code(entered), challenge.code)
+    return count_attempt(challenge, correct, now)

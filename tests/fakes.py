@@ -14,11 +14,20 @@ from typing import NamedTuple, Self
 
 from domain.clock import Clock
 from domain.credentials import canonical_username
-from domain.model import Account, AuditEntry, ChatUser, ExamRegistration, SmsChallenge, StaffMember
+from domain.model import (
+    Account,
+    AuditEntry,
+    ChatUser,
+    EmailChallenge,
+    ExamRegistration,
+    SmsChallenge,
+    StaffMember,
+)
 from domain.ports import (
     AccountRepository,
     AuditRepository,
     ChatUserRepository,
+    EmailChallengeRepository,
     ExamRegistrationRepository,
     SmsChallengeRepository,
     SmsSender,
@@ -39,6 +48,7 @@ class _Tables:
     staff: dict[int, StaffMember] = field(default_factory=dict)
     account_events: dict[int, AuditEntry] = field(default_factory=dict)
     exam_registrations: dict[int, ExamRegistration] = field(default_factory=dict)
+    email_challenges: dict[int, EmailChallenge] = field(default_factory=dict)
 
 
 class _Guard:
@@ -110,6 +120,54 @@ class FakeAccountRepository:
         account.id = self._guard.next_id()
         self._guard.tables().accounts[account.id] = account
         return account
+
+    async def unactivated(self, programme: str, created_before: datetime) -> list[Account]:
+        found = [
+            a
+            for a in self._guard.tables().accounts.values()
+            if a.programme == programme and a.activated_at is None and a.created_at < created_before
+        ]
+        return sorted(found, key=lambda a: (a.created_at, a.id or 0))
+
+    async def remove(self, account: Account) -> None:
+        tables = self._guard.tables()
+        tables.accounts.pop(account.id or 0, None)
+        # What the foreign keys cascade to.
+        for rows in (tables.account_events, tables.email_challenges):
+            for key in [k for k, row in rows.items() if row.account_id == account.id]:
+                del rows[key]
+
+
+class FakeEmailChallengeRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    def _of(self, account_id: int, purpose: str) -> list[EmailChallenge]:
+        return [
+            c
+            for c in self._guard.tables().email_challenges.values()
+            if (c.account_id, c.purpose) == (account_id, purpose)
+        ]
+
+    async def get(self, challenge_id: int) -> EmailChallenge | None:
+        return self._guard.tables().email_challenges.get(challenge_id)
+
+    async def by_token_hash(self, token_hash: str) -> EmailChallenge | None:
+        stored = self._guard.tables().email_challenges.values()
+        return next((c for c in stored if c.token_hash == token_hash), None)
+
+    async def latest(self, account_id: int, purpose: str) -> EmailChallenge | None:
+        return max(self._of(account_id, purpose), key=lambda c: (c.sent_at, c.id or 0), default=None)
+
+    async def sent_since(self, account_id: int, purpose: str, since: datetime) -> list[EmailChallenge]:
+        return [c for c in self._of(account_id, purpose) if c.sent_at >= since]
+
+    async def add(self, challenge: EmailChallenge) -> EmailChallenge:
+        if await self.by_token_hash(challenge.token_hash) is not None:
+            raise DuplicateKey("email_challenges (token_hash)")
+        challenge.id = self._guard.next_id()
+        self._guard.tables().email_challenges[challenge.id] = challenge
+        return challenge
 
 
 class FakeSmsChallengeRepository:
@@ -222,6 +280,7 @@ class FakeUnitOfWork:
     users: ChatUserRepository
     accounts: AccountRepository
     sms_challenges: SmsChallengeRepository
+    email_challenges: EmailChallengeRepository
     staff: StaffRepository
     audit: AuditRepository
     exam_registrations: ExamRegistrationRepository
@@ -236,6 +295,7 @@ class FakeUnitOfWork:
         self.users = FakeChatUserRepository(guard)
         self.accounts = FakeAccountRepository(guard)
         self.sms_challenges = FakeSmsChallengeRepository(guard)
+        self.email_challenges = FakeEmailChallengeRepository(guard)
         self.staff = FakeStaffRepository(guard)
         self.audit = FakeAuditRepository(guard)
         self.exam_registrations = FakeExamRegistrationRepository(guard)

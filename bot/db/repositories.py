@@ -13,11 +13,20 @@ from bot.db.tables import (
     account_events,
     accounts,
     chat_users,
+    email_challenges,
     exam_registrations,
     sms_challenges,
     staff_members,
 )
-from domain.model import Account, AuditEntry, ChatUser, ExamRegistration, SmsChallenge, StaffMember
+from domain.model import (
+    Account,
+    AuditEntry,
+    ChatUser,
+    EmailChallenge,
+    ExamRegistration,
+    SmsChallenge,
+    StaffMember,
+)
 
 
 class SqlChatUserRepository:
@@ -71,6 +80,57 @@ class SqlAccountRepository:
         self._session.add(account)
         await self._session.flush()
         return account
+
+    async def unactivated(self, programme: str, created_before: datetime) -> list[Account]:
+        query = (
+            select(Account)
+            .where(
+                accounts.c.programme == programme,
+                accounts.c.activated_at.is_(None),
+                accounts.c.created_at < created_before,
+            )
+            .order_by(accounts.c.created_at, accounts.c.id)
+        )
+        return list(await self._session.scalars(query))
+
+    async def remove(self, account: Account) -> None:
+        # The foreign keys cascade to the audit trail and the e-mail challenges.
+        await self._session.delete(account)
+        await self._session.flush()
+
+
+class SqlEmailChallengeRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, challenge_id: int) -> EmailChallenge | None:
+        return await self._session.get(EmailChallenge, challenge_id)
+
+    async def by_token_hash(self, token_hash: str) -> EmailChallenge | None:
+        query = select(EmailChallenge).where(email_challenges.c.token_hash == token_hash)
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def latest(self, account_id: int, purpose: str) -> EmailChallenge | None:
+        query = (
+            select(EmailChallenge)
+            .where(email_challenges.c.account_id == account_id, email_challenges.c.purpose == purpose)
+            .order_by(email_challenges.c.sent_at.desc(), email_challenges.c.id.desc())
+            .limit(1)
+        )
+        return (await self._session.scalars(query)).first()
+
+    async def sent_since(self, account_id: int, purpose: str, since: datetime) -> list[EmailChallenge]:
+        query = select(EmailChallenge).where(
+            email_challenges.c.account_id == account_id,
+            email_challenges.c.purpose == purpose,
+            email_challenges.c.sent_at >= since,
+        )
+        return list(await self._session.scalars(query))
+
+    async def add(self, challenge: EmailChallenge) -> EmailChallenge:
+        self._session.add(challenge)
+        await self._session.flush()
+        return challenge
 
 
 class SqlSmsChallengeRepository:

@@ -27,7 +27,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import registry
 
-from domain.model import Account, AuditEntry, ChatUser, ExamRegistration, SmsChallenge, StaffMember
+from domain.model import (
+    Account,
+    AuditEntry,
+    ChatUser,
+    EmailChallenge,
+    ExamRegistration,
+    SmsChallenge,
+    StaffMember,
+)
 
 # Named constraints, so that later migrations can drop or alter them by name on every backend.
 metadata = MetaData(
@@ -112,10 +120,15 @@ accounts = Table(
     Column("mobile", String(11), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("user_id", Integer, ForeignKey("chat_users.id", ondelete="SET NULL"), nullable=True),
+    Column("activated_at", UtcDateTime, nullable=True),
+    Column("email", String(254), nullable=True),
+    Column("details", JSON, nullable=False, server_default=text("'{}'")),
+    Column("purge_warned_at", UtcDateTime, nullable=True),
     # Seed 000: one account per ID number; a second registration must go to "forgot password".
     UniqueConstraint("programme", "id_number"),
     UniqueConstraint("programme", "username_canonical"),
     Index(None, "user_id", "programme"),
+    Index(None, "programme", "activated_at", "created_at"),  # the clean-up of unactivated accounts
 )
 
 sms_challenges = Table(
@@ -133,6 +146,26 @@ sms_challenges = Table(
     Column("used_at", UtcDateTime, nullable=True),
     Index(None, "user_id", "purpose", "sent_at"),
     Index(None, "mobile", "sent_at"),  # the per-mobile limits of domain/sms.py
+)
+
+# Activation and recovery e-mails of seed 003 (domain/email_accounts.py): hashes of the link's token
+# and of the code, never the values. They go with the account.
+email_challenges = Table(
+    "email_challenges",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("code_hash", String(64), nullable=False),
+    Column("sent_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("user_id", Integer, ForeignKey("chat_users.id", ondelete="SET NULL"), nullable=True),
+    Column("failed_attempts", Integer, nullable=False, server_default=text("0")),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("used_at", UtcDateTime, nullable=True),
+    UniqueConstraint("token_hash"),
+    Index(None, "account_id", "purpose", "sent_at"),
 )
 
 # aiogram FSM state and data per storage key (bot/db/fsm_storage.py): kept here, not in memory,
@@ -204,6 +237,7 @@ def start_mappers() -> None:
     # The generated column is the database's business; the entity only knows ``username``.
     mapper_registry.map_imperatively(Account, accounts, exclude_properties=["username_canonical"])
     mapper_registry.map_imperatively(SmsChallenge, sms_challenges)
+    mapper_registry.map_imperatively(EmailChallenge, email_challenges)
     mapper_registry.map_imperatively(StaffMember, staff_members)
     mapper_registry.map_imperatively(AuditEntry, account_events)
     mapper_registry.map_imperatively(ExamRegistration, exam_registrations)

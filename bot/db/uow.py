@@ -9,6 +9,7 @@ from bot.db.repositories import (
     SqlAccountRepository,
     SqlAuditRepository,
     SqlChatUserRepository,
+    SqlEmailChallengeRepository,
     SqlExamRegistrationRepository,
     SqlSmsChallengeRepository,
     SqlStaffRepository,
@@ -17,6 +18,7 @@ from domain.ports import (
     AccountRepository,
     AuditRepository,
     ChatUserRepository,
+    EmailChallengeRepository,
     ExamRegistrationRepository,
     SmsChallengeRepository,
     StaffRepository,
@@ -33,6 +35,7 @@ class SqlUnitOfWork:
     users: ChatUserRepository
     accounts: AccountRepository
     sms_challenges: SmsChallengeRepository
+    email_challenges: EmailChallengeRepository
     staff: StaffRepository
     audit: AuditRepository
     exam_registrations: ExamRegistrationRepository
@@ -49,6 +52,7 @@ class SqlUnitOfWork:
         self.users = SqlChatUserRepository(session)
         self.accounts = SqlAccountRepository(session)
         self.sms_challenges = SqlSmsChallengeRepository(session)
+        self.email_challenges = SqlEmailChallengeRepository(session)
         self.staff = SqlStaffRepository(session)
         self.audit = SqlAuditRepository(session)
         self.exam_registrations = SqlExamRegistrationRepository(session)

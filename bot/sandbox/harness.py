@@ -87,6 +87,11 @@ class Sandbox:
             )
         )
 
+    async def clock_moved(self) -> None:
+        """What falls due when time passes is done at once (the bot's own loop may be minutes away)."""
+        if self.app is not None:
+            await self.app.housekeeper.run_once()
+
     async def _track_handling(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],

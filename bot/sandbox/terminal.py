@@ -344,6 +344,7 @@ class TerminalChat:
                 self.sandbox.clock.advance(moved)
             else:
                 self.sandbox.clock.set(moved)
+            await self.sandbox.clock_moved()
         self.say(f"🕒 sandbox time: {self.sandbox.clock.now():%Y-%m-%d %H:%M:%S} (Beijing)")
         return True
 

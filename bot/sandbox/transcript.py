@@ -18,12 +18,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from domain.masking import mask_mobile
+from domain.masking import mask_email, mask_mobile
 from domain.problems import Problem
 from domain.staff import Grant, parse_grant
 
 if TYPE_CHECKING:
     from bot.sandbox.harness import Sandbox
+    from bot.sandbox.mail_server import ReceivedMail
     from bot.sandbox.people import Person, ShownMessage
     from bot.sms import Sms
 
@@ -105,6 +106,11 @@ class ExpectSms(Step):
 
 
 @dataclass(frozen=True)
+class ExpectMail(Step):
+    needle: str
+
+
+@dataclass(frozen=True)
 class Restart(Step):
     pass
 
@@ -155,7 +161,11 @@ _DOUBLE_BUTTON = re.compile(r"^\[\[(?P<label>.+?)\]\]$")
 _DELTA_PART = re.compile(r"(\d+)\s*([dhms])")
 _DELTA = re.compile(r"^\+\s*(?:\d+\s*[dhms]\s*)+$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
-_RESERVED_ACTORS = {"bot", "sms", "clock", "restart", "fault", "actor", "import"}
+_RESERVED_ACTORS = {"bot", "sms", "mail", "clock", "restart", "fault", "actor", "import"}
+# In the latest e-mail: the bot's deep link, and a 6-digit code standing on its own.
+_MAIL_LINK = re.compile(r"https://t\.me/\w+\?start=(?P<payload>[\w-]+)")
+_MAIL_CODE = re.compile(r"(?<![\w-])\d{6}(?![\w-])")
+_PLACEHOLDERS = ("{sms}", "{wrong-sms}", "{mail-code}", "{wrong-mail-code}", "{mail-link}")
 _IMPORT = re.compile(r"^import\s+registrations\s+(?P<path>\S.*)$")
 
 
@@ -200,6 +210,11 @@ def _parse_line(line: str, number: int, folder: Path) -> Step:
         if not needle:
             raise ValueError("sms? needs the text the SMS must contain")
         return ExpectSms(number, line, needle)
+    if line.startswith("mail?"):
+        needle = line.removeprefix("mail?").strip()
+        if not needle:
+            raise ValueError("mail? needs the text the e-mail must contain")
+        return ExpectMail(number, line, needle)
     if line.startswith("staff ") and (match := _STAFF.match(line)) is None:
         raise ValueError("expected 'staff NAME ROLE PROGRAMME [BASE]'")
     if match := _STAFF.match(line):
@@ -216,7 +231,7 @@ def _parse_line(line: str, number: int, folder: Path) -> Step:
         return _parse_action(_actor_name(match["actor"]), match["payload"].strip(), number, line, folder)
     raise ValueError(
         "not a transcript line: expected 'NAME> ...', 'bot? ...', 'bot~ ...', 'bot+ [...]', "
-        "'bot- [...]', 'bot! deleted', 'bot.', 'sms? ...', 'clock ...', 'restart', 'fault ...', "
+        "'bot- [...]', 'bot! deleted', 'bot.', 'sms? ...', 'mail? ...', 'clock ...', 'restart', 'fault ...', "
         "'actor NAME lang=..', 'staff NAME ROLE PROGRAMME [BASE]', 'import registrations FILE.csv' "
         "or a # comment"
     )
@@ -396,6 +411,12 @@ def render_sms(sms: Sms) -> str:
     return f"to {mask_mobile(sms.mobile)}: {sms.code} ({sms.purpose})"
 
 
+def render_mail(mail: ReceivedMail) -> str:
+    """How an e-mail reads in transcripts: the recipient masked, the subject, the body."""
+    recipients = ", ".join(mask_email(address) for address in mail.to)
+    return f"to {recipients}: {mail.subject}\n{mail.text}"
+
+
 def wrong_code(code: str) -> str:
     """A code of the same length that is certainly not ``code``."""
     digits = len(code) or 6
@@ -500,6 +521,7 @@ class Player:
                 self.sandbox.clock.set(step.moment)
             elif step.delta is not None:
                 self.sandbox.clock.advance(step.delta)
+            await self.sandbox.clock_moved()
         elif isinstance(step, SendText):
             reader = self._reader(step.actor)
             self.last_actor = step.actor
@@ -522,6 +544,8 @@ class Player:
                 raise self._mismatch(step, f"no further message to {actor}", actor)
         elif isinstance(step, ExpectSms):
             await self._expect_sms(step)
+        elif isinstance(step, ExpectMail):
+            await self._expect_mail(step)
         elif isinstance(step, Restart):
             await self.sandbox.restart_bot()
         elif isinstance(step, GrantStaff):
@@ -534,12 +558,26 @@ class Player:
             raise TypeError(f"unknown step {step!r}")
 
     def _fill_placeholders(self, step: Step, text: str) -> str:
-        if "{sms}" not in text and "{wrong-sms}" not in text:
+        if not any(placeholder in text for placeholder in _PLACEHOLDERS):
             return text
-        latest = self.sandbox.sms.latest()
-        if latest is None:
-            raise self._mismatch(step, "an SMS code in the inbox for {sms}", note="no SMS has been sent")
-        return text.replace("{wrong-sms}", wrong_code(latest.code)).replace("{sms}", latest.code)
+        if "{sms}" in text or "{wrong-sms}" in text:
+            latest = self.sandbox.sms.latest()
+            if latest is None:
+                raise self._mismatch(step, "an SMS code in the inbox for {sms}", note="no SMS has been sent")
+            text = text.replace("{wrong-sms}", wrong_code(latest.code)).replace("{sms}", latest.code)
+        if "mail-" in text:
+            mail = self.sandbox.mail.latest()
+            link = _MAIL_LINK.search(mail.text) if mail else None
+            code = _MAIL_CODE.search(_MAIL_LINK.sub("", mail.text)) if mail else None
+            if link is None or code is None:
+                raise self._mismatch(
+                    step,
+                    "an e-mail with a link and a code for {mail-...}",
+                    note="no such e-mail has been sent",
+                )
+            text = text.replace("{mail-link}", f"/start {link['payload']}")
+            text = text.replace("{wrong-mail-code}", wrong_code(code[0])).replace("{mail-code}", code[0])
+        return text
 
     async def _press(self, step: Press) -> None:
         reader = self._reader(step.actor)
@@ -626,6 +664,18 @@ class Player:
             if remaining <= 0 or self.last_actor is None:
                 note = f"it reads {render_sms(latest)!r}" if latest else "no SMS has been sent"
                 raise self._mismatch(step, f"the latest SMS contains {step.needle!r}", note=note)
+            await self._reader(self.last_actor).pull(remaining, quiet=NEWS_QUIET)
+
+    async def _expect_mail(self, step: ExpectMail) -> None:
+        deadline = time.monotonic() + self.wait
+        while True:
+            latest = self.sandbox.mail.latest()
+            if latest is not None and step.needle in render_mail(latest):
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self.last_actor is None:
+                note = f"it reads {render_mail(latest)!r}" if latest else "no e-mail has been sent"
+                raise self._mismatch(step, f"the latest e-mail contains {step.needle!r}", note=note)
             await self._reader(self.last_actor).pull(remaining, quiet=NEWS_QUIET)
 
     async def _grant_staff(self, step: GrantStaff) -> None:

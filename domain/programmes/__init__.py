@@ -186,7 +186,7 @@ DECLARATIONS: tuple[ProgrammeDeclaration, ...] = (
             "and manage your degree applications."
         ),
         seed="003",
-        available=False,
+        available=True,
         data_file="degree_equiv.toml",
     ),
 )

@@ -47,6 +47,7 @@ async def account_held_by(uow: FakeUnitOfWork, user_id: int | None) -> Account:
                 mobile="13812345678",
                 created_at=NOW,
                 user_id=user_id,
+                activated_at=NOW,
             )
         )
         await uow.commit()

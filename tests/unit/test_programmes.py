@@ -31,8 +31,13 @@ def test_the_catalog_is_loaded_once():
     assert catalog() is catalog()
 
 
-def test_gd_residency_nmec_materials_and_tianjin_upgrade_are_offered_for_now():
-    assert [p.code for p in available_programmes()] == ["gd-residency", "nmec-materials", "tj-upgrade"]
+def test_all_four_programmes_are_offered():
+    assert [p.code for p in available_programmes()] == [
+        "gd-residency",
+        "nmec-materials",
+        "tj-upgrade",
+        "degree-equiv",
+    ]
 
 
 def test_each_programme_has_an_english_name_and_its_chinese_official_name():

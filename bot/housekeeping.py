@@ -1,0 +1,92 @@
+"""Scheduled clean-up of 同等学力申硕 accounts never activated (seed 003: kept one week).
+
+One loop per bot process runs ``run_once`` every few minutes: the chat of an account deleted within a
+day is warned once, and accounts whose week is over are deleted and their chat told. The sandbox runs
+it at once whenever its clock moves, so transcripts see the effect without waiting.
+
+A warning is marked as given in the same transaction that finds it, before it is sent: a crash
+between the two loses that warning rather than sending it twice. Reminders get a transactional outbox
+with retries in a later step; until then the deletion notice still reaches the chat.
+"""
+
+import asyncio
+import logging
+from contextlib import suppress
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.uow import SqlUnitOfWork
+from dialogs import degree
+from domain.clock import Clock
+from domain.email_accounts import Housekeeping, housekeeping
+from domain.model import ChatUser
+
+logger = logging.getLogger(__name__)
+
+
+class Housekeeper:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        bot: Bot,
+        i18n: I18n,
+        clock: Clock,
+        storage: BaseStorage,
+        interval_seconds: float,
+    ) -> None:
+        self.session_factory = session_factory
+        self.storage = storage
+        self.bot, self.i18n, self.clock = bot, i18n, clock
+        self.interval_seconds = interval_seconds
+        self._lock = asyncio.Lock()  # the loop and the sandbox's clock moves never run it twice at once
+        self._task: asyncio.Task[None] | None = None
+
+    async def run_once(self) -> Housekeeping:
+        async with self._lock:
+            done = await housekeeping(SqlUnitOfWork(self.session_factory), self.clock)
+            with self.i18n.context():  # outside an update, gettext needs the context set here
+                await self._tell(done)
+            if done.warned or done.purged:
+                logger.info(
+                    "unactivated accounts: warned %s, deleted %s",
+                    [w.account.id for w in done.warned],
+                    [p.account.id for p in done.purged],
+                )
+            return done
+
+    async def _tell(self, done: Housekeeping) -> None:
+        for warning in done.warned:
+            with suppress(TelegramAPIError):  # a chat that blocked the bot cannot be warned
+                await degree.warn_purge(self.bot, self.i18n, warning)
+        for purged in done.purged:
+            with suppress(TelegramAPIError):
+                await degree.tell_purged(self.bot, self.i18n, purged, self._state_of(purged.holder))
+
+    def _state_of(self, holder: ChatUser | None) -> FSMContext:
+        """The conversation of a person's private chat with the bot."""
+        chat_id = int(holder.external_id) if holder is not None else 0
+        return FSMContext(self.storage, StorageKey(bot_id=self.bot.id, chat_id=chat_id, user_id=chat_id))
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except Exception:  # the next run tries again; the bot keeps serving meanwhile
+                logger.exception("housekeeping failed")
+            await asyncio.sleep(self.interval_seconds)
+
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._loop(), name="housekeeping")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
