@@ -35,7 +35,9 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         data["uow"] = uow
         sender: User | None = data.get("event_from_user")
         if sender is not None and not sender.is_bot:
-            data["user"] = await identify(uow, self.clock, Channel.TELEGRAM, str(sender.id))
+            data["user"] = await identify(
+                uow, self.clock, Channel.TELEGRAM, str(sender.id), locale_from_client(sender.language_code)
+            )
         return await handler(event, data)
 
 

@@ -1,7 +1,9 @@
-"""Steps that the account flows share: a new password, the SMS-code step, the previous holder told."""
+"""Steps that the account flows share: a new password, the SMS-code step, the previous holder told,
+the offer to reuse what another account of the chat knows."""
 
 import asyncio
 from contextlib import suppress
+from typing import Any
 
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
@@ -12,9 +14,10 @@ from dialogs import keyboards, render
 from dialogs.turn import Turn
 from domain import credentials, sms
 from domain.accounts import CodeAccepted, confirm_code
+from domain.masking import mask_id_number, mask_mobile
 from domain.model import Account, Channel, ChatUser, SmsPurpose
 from domain.programmes import programme
-from domain.registration import login_name
+from domain.registration import KnownFields, known_fields, login_name
 
 PASSWORD_HASH = "password_hash"
 
@@ -49,7 +52,7 @@ async def tell_previous_holder(turn: Turn, i18n: I18n, previous: ChatUser | None
     """The chat that held an account hears at once, in its own language, that another one took it."""
     if previous is None or previous.channel != Channel.TELEGRAM:
         return
-    with i18n.use_locale(previous.locale or i18n.default_locale), suppress(TelegramAPIError):
+    with i18n.use_locale(previous.language(i18n.default_locale)), suppress(TelegramAPIError):
         await turn.bot.send_message(  # the old chat may have blocked the bot: nothing more to do then
             int(previous.external_id),
             _(
@@ -103,3 +106,42 @@ def sms_refusal(outcome: sms.SendRefusal | sms.CheckRefusal) -> str:
             return _("This code has expired. Tap “Resend the code” for a new one.")
         case _:
             return _("No code is waiting for you. Tap “Resend the code”.")
+
+
+# Form data of the offer to reuse what another account of this chat knows (name, ID number, mobile):
+# the programme of that account and what the buttons show, masked. Never the values themselves.
+KNOWN_FROM, KNOWN_NAME, KNOWN_ID, KNOWN_MOBILE = "known_from", "known_name", "known_id", "known_mobile"
+
+
+def reuse_offer(known: KnownFields | None) -> dict[str, str]:
+    if known is None:
+        return {}
+    return {
+        KNOWN_FROM: known.programme,
+        KNOWN_NAME: known.real_name,
+        KNOWN_ID: mask_id_number(known.id_number) if known.id_number else "",
+        KNOWN_MOBILE: mask_mobile(known.mobile) if known.mobile else "",
+    }
+
+
+def reuse_label(data: dict[str, Any], key: str) -> str | None:
+    """The label of the button offering a known value; None when there is none."""
+    shown, source = str(data.get(key) or ""), data.get(KNOWN_FROM)
+    if not shown or not source:
+        return None
+    return _("Use {value} (from {programme})").format(
+        value=shown, programme=programme(str(source)).official_name
+    )
+
+
+async def known_pressed(query: CallbackQuery, turn: Turn) -> KnownFields | None:
+    """The values of the reuse offer, read again from the other account (never from the button)."""
+    data = await turn.data()
+    known = await known_fields(turn.uow, turn.user_id, str(data.get("programme", "")))
+    if known is not None and known.programme != data.get(KNOWN_FROM):  # not the account the button named
+        known = None
+    if known is None:
+        await query.answer(_("That account is no longer held by this chat. Please type the answer."))
+    else:
+        await query.answer()
+    return known

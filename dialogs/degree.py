@@ -20,7 +20,18 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from dialogs import keyboards, render
-from dialogs.account_steps import password_confirmed, sms_refusal, take_new_password, tell_previous_holder
+from dialogs.account_steps import (
+    KNOWN_ID,
+    KNOWN_MOBILE,
+    KNOWN_NAME,
+    known_pressed,
+    password_confirmed,
+    reuse_label,
+    reuse_offer,
+    sms_refusal,
+    take_new_password,
+    tell_previous_holder,
+)
 from dialogs.keyboards import AccountCb, DegreeCb
 from dialogs.prompts import Flow, Question
 from dialogs.states import DegreeActivation, DegreeRecovery, DegreeRegistration
@@ -34,7 +45,7 @@ from domain.names import parse_real_name
 from domain.phones import parse_mobile
 from domain.problems import Problem
 from domain.programmes import programme
-from domain.registration import IdAlreadyRegistered, check_username
+from domain.registration import IdAlreadyRegistered, check_username, known_fields
 from domain.text import N_
 
 ACTIVATE, RECOVER = "act_", "pwd_"  # deep-link prefixes
@@ -78,6 +89,11 @@ def _use_mobile(data: dict[str, Any]) -> InlineKeyboardMarkup | None:
     return keyboards.degree_actions((label, "mobile", ""))
 
 
+def _reuse(data: dict[str, Any], key: str) -> InlineKeyboardMarkup | None:
+    label = reuse_label(data, key)
+    return None if label is None else keyboards.degree_actions((label, "reuse", ""))
+
+
 QUESTIONS: dict[str, Callable[[dict[str, Any]], Question]] = {
     "username": lambda data: Question(
         _(
@@ -102,10 +118,12 @@ QUESTIONS: dict[str, Callable[[dict[str, Any]], Question]] = {
     ),
     "email_confirm": lambda data: Question(_("Enter the e-mail address again to confirm it:")),
     "mobile": lambda data: Question(
-        _("Your own mobile number (11 digits): it is used for password recovery and SMS notices.")
+        _("Your own mobile number (11 digits): it is used for password recovery and SMS notices."),
+        _reuse(data, KNOWN_MOBILE),
     ),
     "real_name": lambda data: Question(
-        _("Your real name, as on your ID document. It cannot be changed after registration.")
+        _("Your real name, as on your ID document. It cannot be changed after registration."),
+        _reuse(data, KNOWN_NAME),
     ),
     "region": lambda data: Question(
         _("Your country or region: choose it, or type its name."),
@@ -120,7 +138,8 @@ QUESTIONS: dict[str, Callable[[dict[str, Any]], Question]] = {
         ),
     ),
     "id_number": lambda data: Question(
-        _("The number of your {document}:").format(document=_(fields.ID_TYPE_LABELS[_id_type(data)]))
+        _("The number of your {document}:").format(document=_(fields.ID_TYPE_LABELS[_id_type(data)])),
+        _reuse(data, KNOWN_ID) if _id_type(data) is fields.IdType.RESIDENT_ID else None,
     ),
     "id_number_confirm": lambda data: Question(_("Enter the number again to confirm it:")),
     "address": lambda data: Question(_("Your postal address:")),
@@ -309,7 +328,8 @@ PARSERS: dict[str, Parser] = {
 
 
 async def start(turn: Turn) -> None:
-    await turn.state.set_data({"programme": DEGREE})
+    known = await known_fields(turn.uow, turn.user_id, DEGREE)
+    await turn.state.set_data({"programme": DEGREE} | reuse_offer(known))
     await turn.state.set_state(DegreeRegistration.agreement)
     await turn.say(
         _(
@@ -610,6 +630,17 @@ def get_router() -> Router:
         field = str(await turn.state.get_state()).rpartition(":")[2]
         await _keep(turn, field, (await turn.data()).get("mobile"))
 
+    @router.callback_query(
+        StateFilter(DegreeRegistration.mobile, DegreeRegistration.real_name, DegreeRegistration.id_number),
+        DegreeCb.filter(F.action == "reuse"),
+    )
+    async def on_reuse(query: CallbackQuery, turn: Turn) -> None:
+        known = await known_pressed(query, turn)
+        if known is not None:
+            field = str(await turn.state.get_state()).rpartition(":")[2]
+            values = {"mobile": known.mobile, "real_name": known.real_name, "id_number": known.id_number}
+            await _take(turn, field, values[field], confirmed=True)
+
     @router.callback_query(DegreeRegistration.review, DegreeCb.filter(F.action == "edit"))
     async def on_edit(query: CallbackQuery, turn: Turn) -> None:
         await query.answer()
@@ -736,7 +767,9 @@ def get_router() -> Router:
     return router
 
 
-async def _take(turn: Turn, field: str, raw: str) -> None:
+async def _take(turn: Turn, field: str, raw: str, *, confirmed: bool = False) -> None:
+    """Check and keep an answer; ``confirmed`` (a value copied from another account) skips its
+    confirmation, which only guards against typing errors."""
     data = await turn.data()
     outcome = await PARSERS[field](turn, raw, data)
     if isinstance(outcome, IdAlreadyRegistered | email_accounts.AwaitingActivation):
@@ -745,6 +778,9 @@ async def _take(turn: Turn, field: str, raw: str) -> None:
         await FLOW.ask(turn.bot, turn.state, _state(CONFIRMS[field]), render.problem(outcome))
     elif isinstance(outcome, Problem):
         await turn.say(render.problem(outcome))
+    elif confirmed and FOLLOWED_BY.get(field) in CONFIRMS:
+        await turn.state.update_data({field: outcome})
+        await _go_on(turn, FOLLOWED_BY[field])
     else:
         await _keep(turn, field, outcome)
 
@@ -762,7 +798,7 @@ def _code_refusal(outcome: sms.CheckRefusal) -> str:
 
 async def warn_purge(bot: Bot, i18n: I18n, warning: email_accounts.PurgeWarning) -> None:
     """The day before an unactivated account is deleted, its chat hears it, in its own language."""
-    with i18n.use_locale(warning.holder.locale or i18n.default_locale):
+    with i18n.use_locale(warning.holder.language(i18n.default_locale)):
         await bot.send_message(
             int(warning.holder.external_id),
             _(
@@ -785,7 +821,7 @@ async def tell_purged(bot: Bot, i18n: I18n, purged: email_accounts.Purged, state
         return
     if await state.get_state() in {DegreeActivation.code.state, *DegreeRegistration.__state_names__}:
         await state.clear()
-    with i18n.use_locale(holder.locale or i18n.default_locale):
+    with i18n.use_locale(holder.language(i18n.default_locale)):
         await bot.send_message(
             int(holder.external_id),
             _(

@@ -189,7 +189,7 @@ async def _tell_previous_holder(turn: Turn, i18n: I18n, previous: ChatUser) -> N
     """In the previous holder's language; a chat that blocked the bot or is gone is not an error."""
     if previous.channel != Channel.TELEGRAM:
         return
-    with i18n.use_locale(previous.locale or i18n.default_locale):
+    with i18n.use_locale(previous.language(i18n.default_locale)):
         text = _(
             "Your {programme} account is now used from another Telegram account. If that was not you, "
             "link your exam registration again here: the code goes to your mobile."

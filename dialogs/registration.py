@@ -15,14 +15,25 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from dialogs import keyboards, render
-from dialogs.account_steps import check_code, password_confirmed, refuse_code, take_new_password
+from dialogs.account_steps import (
+    KNOWN_ID,
+    KNOWN_MOBILE,
+    KNOWN_NAME,
+    check_code,
+    known_pressed,
+    password_confirmed,
+    refuse_code,
+    reuse_label,
+    reuse_offer,
+    take_new_password,
+)
 from dialogs.keyboards import AccountCb
 from dialogs.prompts import Flow, Question
 from dialogs.states import GdRegistration, TjRegistration
 from dialogs.turn import Turn
 from domain import registration
 from domain.accounts import CodeSent, send_code
-from domain.masking import mask_id_number, mask_mobile
+from domain.masking import mask_mobile
 from domain.model import SmsPurpose
 from domain.names import parse_real_name
 from domain.phones import parse_mobile
@@ -61,9 +72,6 @@ STEPS: dict[str, tuple[State, ...]] = {
     ),
 }
 
-# Form data of the reuse offer: the programme of the other account and what the buttons show.
-KNOWN_FROM, KNOWN_NAME, KNOWN_ID, KNOWN_MOBILE = "known_from", "known_name", "known_id", "known_mobile"
-
 
 def _field(target: State) -> str:
     return str(target.state).rpartition(":")[2]
@@ -98,15 +106,8 @@ def _password_rules(code: str) -> str:
 
 
 def _reuse(data: dict[str, Any], key: str, action: str) -> InlineKeyboardMarkup | None:
-    """One button offering the value another account of this chat knows; None when there is none."""
-    shown = str(data.get(key) or "")
-    source = data.get(KNOWN_FROM)
-    if not shown or not source:
-        return None
-    label = _("Use {value} (from {programme})").format(
-        value=shown, programme=programme(str(source)).official_name
-    )
-    return keyboards.reuse(account_programme(data), label, action)
+    label = reuse_label(data, key)
+    return None if label is None else keyboards.reuse(account_programme(data), label, action)
 
 
 def _ask_name(data: dict[str, Any]) -> Question:
@@ -173,14 +174,7 @@ _register_questions()
 
 
 async def start(turn: Turn, code: str, known: registration.KnownFields | None) -> None:
-    data: dict[str, Any] = {"programme": code}
-    if known is not None:  # only what the buttons show; the values are read again when pressed
-        data |= {
-            KNOWN_FROM: known.programme,
-            KNOWN_NAME: known.real_name,
-            KNOWN_ID: mask_id_number(known.id_number) if known.id_number else "",
-            KNOWN_MOBILE: mask_mobile(known.mobile) if known.mobile else "",
-        }
+    data: dict[str, Any] = {"programme": code} | reuse_offer(known)
     await turn.state.set_data(data)
     intro = _("Registration for {programme}. Have your ID card and your mobile phone at hand.").format(
         programme=programme(code).official_name
@@ -251,19 +245,6 @@ async def _send_code(turn: Turn, mobile: str) -> None:
         await refuse_code(turn, outcome, await _programme(turn))
 
 
-async def _known(query: CallbackQuery, turn: Turn) -> registration.KnownFields | None:
-    """The values of the reuse offer, read again from the other account (never from the button)."""
-    data = await turn.data()
-    known = await registration.known_fields(turn.uow, turn.user_id, account_programme(data))
-    if known is not None and known.programme != data.get(KNOWN_FROM):  # not the account the button named
-        known = None
-    if known is None:
-        await query.answer(_("That account is no longer held by this chat. Please type the answer."))
-    else:
-        await query.answer()
-    return known
-
-
 def get_router() -> Router:
     router = Router(name="registration")
     ours = F.code.in_(SMS_PROGRAMMES)
@@ -288,7 +269,7 @@ def get_router() -> Router:
 
     @router.callback_query(_at("real_name"), AccountCb.filter((F.action == "use_name") & ours))
     async def on_use_name(query: CallbackQuery, turn: Turn) -> None:
-        known = await _known(query, turn)
+        known = await known_pressed(query, turn)
         if known is not None:
             await _take_name(turn, known.real_name)
 
@@ -298,7 +279,7 @@ def get_router() -> Router:
 
     @router.callback_query(_at("id_number"), AccountCb.filter((F.action == "use_id") & ours))
     async def on_use_id(query: CallbackQuery, turn: Turn) -> None:
-        known = await _known(query, turn)
+        known = await known_pressed(query, turn)
         if known is not None:
             await _take_id_number(turn, known.id_number)
 
@@ -329,7 +310,7 @@ def get_router() -> Router:
 
     @router.callback_query(_at("mobile"), AccountCb.filter((F.action == "use_mobile") & ours))
     async def on_use_mobile(query: CallbackQuery, turn: Turn) -> None:
-        known = await _known(query, turn)
+        known = await known_pressed(query, turn)
         if known is not None:
             await _take_mobile(turn, known.mobile)
 

@@ -15,14 +15,25 @@ from domain.ports import SmsSender, UnitOfWork
 SUPPORTED_LOCALES = ("zh_Hans", "zh_Hant", "en")
 
 
-async def identify(uow: UnitOfWork, clock: Clock, channel: str, external_id: str) -> ChatUser:
-    """The chat user behind an update, created on first contact."""
+async def identify(
+    uow: UnitOfWork, clock: Clock, channel: str, external_id: str, client_locale: str | None = None
+) -> ChatUser:
+    """The chat user behind an update, created on first contact; the client's language is kept so
+    that a message the bot starts later (a notice, a reminder) is written in it."""
     async with uow:
         user = await uow.users.find(channel, external_id)
         if user is None:
             user = await uow.users.add(
-                ChatUser(channel=channel, external_id=external_id, created_at=clock.now())
+                ChatUser(
+                    channel=channel,
+                    external_id=external_id,
+                    created_at=clock.now(),
+                    client_locale=client_locale,
+                )
             )
+            await uow.commit()
+        elif client_locale is not None and user.client_locale != client_locale:
+            user.client_locale = client_locale
             await uow.commit()
         return user
 

@@ -24,7 +24,12 @@ class ChatUser:
     external_id: str
     created_at: datetime
     locale: str | None = None  # chosen with /language; None follows the client's language
+    client_locale: str | None = None  # the client's language when last seen, for messages we start
     id: int | None = None
+
+    def language(self, default: str) -> str:
+        """The language to write in when the person has not just written to us."""
+        return self.locale or self.client_locale or default
 
 
 @dataclass(eq=False)

@@ -100,6 +100,7 @@ chat_users = Table(
     Column("channel", String(16), nullable=False),
     Column("external_id", String(64), nullable=False),
     Column("locale", String(16), nullable=True),
+    Column("client_locale", String(16), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("channel", "external_id"),
 )

@@ -62,3 +62,21 @@ async def test_an_unknown_language_is_refused_and_the_choice_kept(uow, user_id, 
 
 async def test_a_language_for_an_unknown_user_is_refused(uow):
     assert await choose_locale(uow, 999, "en") is False
+
+
+async def test_messages_the_bot_starts_follow_the_last_client_language_unless_one_was_chosen(uow):
+    clock = FixedClock(NOW)
+    user = await identify(uow, clock, Channel.TELEGRAM, "2002", "zh_Hant")
+    assert user.language("zh_Hans") == "zh_Hant"
+
+    user = await identify(uow, clock, Channel.TELEGRAM, "2002", "en")  # the app's language changed
+    assert user.language("zh_Hans") == "en"
+
+    await choose_locale(uow, user.id or 0, "zh_Hans")
+    user = await identify(uow, clock, Channel.TELEGRAM, "2002", "en")
+    assert user.language("en") == "zh_Hans"
+
+
+async def test_without_any_language_known_the_default_is_used(uow):
+    user = await identify(uow, FixedClock(NOW), Channel.TELEGRAM, "3003")
+    assert user.language("zh_Hans") == "zh_Hans"
