@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.sandbox.people import Person, ShownMessage
-from bot.sandbox.transcript import parse_clock, render_sms
+from bot.sandbox.transcript import parse_clock, render_sms, start_command
 
 if TYPE_CHECKING:
     from bot.sandbox.harness import Sandbox
@@ -44,6 +44,7 @@ Sandbox commands (everything else goes to the bot, /start /help /status included
                      /clock +2h moves it (+90s, +6m, +2h, +1d)
   /sms               the SMS inbox (new SMS are also shown as they arrive)
   /mail              the mailbox of the loopback SMTP server, each mail in full
+  /open              open the link of the newest e-mail, as tapping it on a phone would
   /restart           restart the bot on the same database, as a process restart would
   /quit              leave (Ctrl-D and Ctrl-C too)
   /sandbox           this list"""
@@ -76,6 +77,7 @@ class TerminalChat:
             "/clock": self._clock,
             "/sms": self._sms,
             "/mail": self._mail,
+            "/open": self._open,
             "/restart": self._restart,
             "/quit": self._quit,
             "/exit": self._quit,
@@ -360,6 +362,15 @@ class TerminalChat:
             self.say("✉️  the mailbox is empty")
         for mail in self.sandbox.mail.messages:
             self.say(f"✉️  to {', '.join(mail.to)}: {mail.subject}\n{mail.text.rstrip()}")
+        return True
+
+    async def _open(self, _: str) -> bool:
+        mail = self.sandbox.mail.latest()
+        command = start_command(mail) if mail is not None else None
+        if command is None:
+            self.say("✉️  no e-mail with a link to open")
+        else:
+            await self.person.send_text(command)
         return True
 
     async def _restart(self, _: str) -> bool:

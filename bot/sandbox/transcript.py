@@ -417,6 +417,12 @@ def render_mail(mail: ReceivedMail) -> str:
     return f"to {recipients}: {mail.subject}\n{mail.text}"
 
 
+def start_command(mail: ReceivedMail) -> str | None:
+    """What Telegram sends when the e-mail's deep link is tapped: ``/start PAYLOAD``."""
+    link = _MAIL_LINK.search(mail.text)
+    return None if link is None else f"/start {link['payload']}"
+
+
 def wrong_code(code: str) -> str:
     """A code of the same length that is certainly not ``code``."""
     digits = len(code) or 6
@@ -567,15 +573,15 @@ class Player:
             text = text.replace("{wrong-sms}", wrong_code(latest.code)).replace("{sms}", latest.code)
         if "mail-" in text:
             mail = self.sandbox.mail.latest()
-            link = _MAIL_LINK.search(mail.text) if mail else None
+            command = start_command(mail) if mail else None
             code = _MAIL_CODE.search(_MAIL_LINK.sub("", mail.text)) if mail else None
-            if link is None or code is None:
+            if command is None or code is None:
                 raise self._mismatch(
                     step,
                     "an e-mail with a link and a code for {mail-...}",
                     note="no such e-mail has been sent",
                 )
-            text = text.replace("{mail-link}", f"/start {link['payload']}")
+            text = text.replace("{mail-link}", command)
             text = text.replace("{wrong-mail-code}", wrong_code(code[0])).replace("{mail-code}", code[0])
         return text
 

@@ -28,6 +28,7 @@ from bot.sandbox.transcript import (
     wrong_code,
 )
 from bot.sms import Sms
+from domain.emails import OutgoingEmail
 
 HERE = Path("/transcripts/gd.chat")
 SHORT_WAIT = 1.5  # seconds; a mismatch is only reported after the wait, so tests keep it short
@@ -116,6 +117,7 @@ def test_fault_restart_and_actor_lines() -> None:
     ("text", "line", "reason"),
     [
         ("applicant> hi\nbot? \n", 2, "needs the text"),
+        ("applicant> hi\nmail?\n", 2, "needs the text the e-mail must contain"),
         ("applicant> hi\n\nbot~ [unclosed\n", 3, "regular expression"),
         ("applicant> hi\nbot+ 忘记密码\n", 2, "bot+ [button label]"),
         ("clock tomorrow\n", 1, "clock YYYY-MM-DD HH:MM"),
@@ -188,6 +190,29 @@ async def test_sms_placeholders_are_filled_from_the_inbox(sandbox: Sandbox) -> N
         m.text for m in sandbox.emulator.chat_messages(sandbox.person("applicant").chat_id) if not m.from_bot
     ]
     assert sent == ["246810", wrong_code("246810")]
+
+
+async def test_mail_expectations_and_placeholders_read_the_loopback_mailbox(sandbox: Sandbox) -> None:
+    assert sandbox.email_sender is not None
+    text = (
+        "激活您的账号\n\n请打开以下链接：\nhttps://t.me/baoming_sandbox_bot?start=act_Ab-9_x123456z\n\n"
+        "或输入激活码：654321\n北京时间 2027-03-02 09:00\n"
+    )
+    await sandbox.email_sender.send(OutgoingEmail("zhangsan1990@163.com", "激活", text))
+    await play(
+        sandbox,
+        parse(
+            "mail? to z***@163.com: 激活\nmail? 654321\n"
+            "applicant> {mail-code}\napplicant> {wrong-mail-code}\napplicant> {mail-link}\n",
+            HERE,
+        ),
+    )
+    sent = [
+        m.text for m in sandbox.emulator.chat_messages(sandbox.person("applicant").chat_id) if not m.from_bot
+    ]
+    assert sent == ["654321", wrong_code("654321"), "/start act_Ab-9_x123456z"]
+    with pytest.raises(Mismatch, match="the latest e-mail contains"):
+        await play(sandbox, parse("applicant> /help\nmail? 密码\n", HERE), wait=SHORT_WAIT)
 
 
 async def test_a_double_tap_presses_twice_before_the_bot_answers(sandbox: Sandbox) -> None:
