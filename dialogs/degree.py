@@ -45,7 +45,7 @@ from domain.names import parse_real_name
 from domain.phones import parse_mobile
 from domain.problems import Problem
 from domain.programmes import programme
-from domain.registration import IdAlreadyRegistered, check_username, known_fields
+from domain.registration import IdAlreadyRegistered, Recovered, check_username, known_fields
 from domain.text import N_
 
 ACTIVATE, RECOVER = "act_", "pwd_"  # deep-link prefixes
@@ -157,45 +157,6 @@ QUESTIONS: dict[str, Callable[[dict[str, Any]], Question]] = {
 }
 
 
-def _register_questions() -> None:
-    for number, target in enumerate(FIELDS, start=1):
-        FLOW.add(target, number, TOTAL)(QUESTIONS[_name(target)])
-    FLOW.add(DegreeRegistration.review, TOTAL, TOTAL)(_review)
-
-
-def _review(data: dict[str, Any]) -> Question:
-    region = regions.find_region(str(data.get("region", "")))
-    rows = [
-        (_("Username"), _shown_username(str(data.get("username", "")))),
-        (_("E-mail address"), mask_email(str(data.get("email", "")))),
-        (_("Mobile"), mask_mobile(str(data.get("mobile", "")))),
-        (_("Real name"), str(data.get("real_name", ""))),
-        (_("Country or region"), region.name_zh if region else ""),
-        (_("ID type"), _(fields.ID_TYPE_LABELS[_id_type(data)])),
-        (_("ID number"), mask_id_number(str(data.get("id_number", "")))),
-        (_("Postal address"), str(data.get("address", ""))),
-        (_("Postcode"), str(data.get("postcode", ""))),
-        (_("Phone, working hours"), mask_phone(str(data.get("day_phone", "")))),
-        (_("Phone, outside working hours"), mask_phone(str(data.get("evening_phone", "")))),
-    ]
-    lines = [
-        _("Check your registration:"),
-        *(_("{label}: {value}").format(label=label, value=value) for label, value in rows),
-        "",
-    ]
-    lines.append(
-        _(
-            "⚠️ Your name “{name}” cannot be changed after registration. Is it exactly as on your ID document?"
-        ).format(name=data.get("real_name", ""))
-    )
-    return Question(
-        "\n".join(lines),
-        keyboards.degree_actions((_("Submit"), "submit", ""), (_("Change an answer"), "edit", "")),
-    )
-
-
-_register_questions()
-
 EDIT_LABELS = {
     "username": N_("Username"),
     "password": N_("Password"),
@@ -212,6 +173,54 @@ EDIT_LABELS = {
 }
 EDITABLE = tuple(EDIT_LABELS)
 DRAFT_FIELDS = tuple("password_hash" if field == "password" else field for field in EDITABLE)
+
+
+def _shown(field: str, value: str) -> str:
+    """An answer as the review page shows it: personal data masked, codes by their names."""
+    match field:
+        case "username":
+            return _shown_username(value)
+        case "email":
+            return mask_email(value)
+        case "mobile":
+            return mask_mobile(value)
+        case "id_number":
+            return mask_id_number(value)
+        case "day_phone" | "evening_phone":
+            return mask_phone(value)
+        case "region":
+            found = regions.find_region(value)
+            return found.name_zh if found else ""
+        case "id_type":
+            return _(fields.ID_TYPE_LABELS[fields.IdType(value or fields.DEFAULT_ID_TYPE)])
+    return value
+
+
+def _register_questions() -> None:
+    for number, target in enumerate(FIELDS, start=1):
+        FLOW.add(target, number, TOTAL)(QUESTIONS[_name(target)])
+    FLOW.add(DegreeRegistration.review, TOTAL, TOTAL)(_review)
+
+
+def _review(data: dict[str, Any]) -> Question:
+    rows = ((field, str(data.get(field) or "")) for field in EDITABLE if field != "password")
+    lines = [
+        _("Check your registration:"),
+        *(_("{label}: {value}").format(label=_(EDIT_LABELS[f]), value=_shown(f, value)) for f, value in rows),
+        "",
+    ]
+    lines.append(
+        _(
+            "⚠️ Your name “{name}” cannot be changed after registration. Is it exactly as on your ID document?"
+        ).format(name=data.get("real_name", ""))
+    )
+    return Question(
+        "\n".join(lines),
+        keyboards.degree_actions((_("Submit"), "submit", ""), (_("Change an answer"), "edit", "")),
+    )
+
+
+_register_questions()
 
 
 @ACTIVATION_FLOW.add(DegreeActivation.code, 1, 1)
@@ -270,23 +279,20 @@ async def _username(turn: Turn, raw: str, data: dict[str, Any]) -> object:
     return await check_username(turn.uow, DEGREE, raw)
 
 
-async def _email(turn: Turn, raw: str, data: dict[str, Any]) -> object:
-    return email_accounts.parse_email(raw)
+def _pure(parse: Callable[[str], object]) -> Parser:
+    """A parser that needs nothing but the answer."""
+
+    async def parser(turn: Turn, raw: str, data: dict[str, Any]) -> object:
+        return parse(raw)
+
+    return parser
 
 
 async def _email_again(turn: Turn, raw: str, data: dict[str, Any]) -> object:
     return fields.emails_match(str(data.get("email", "")), raw) or fields.normalise_email(raw)
 
 
-async def _mobile(turn: Turn, raw: str, data: dict[str, Any]) -> object:
-    return parse_mobile(raw)
-
-
-async def _real_name(turn: Turn, raw: str, data: dict[str, Any]) -> object:
-    return parse_real_name(raw)
-
-
-async def _region(turn: Turn, raw: str, data: dict[str, Any]) -> object:
+def _region(raw: str) -> object:
     found = regions.parse_region(raw)
     return found if isinstance(found, Problem) else found.code
 
@@ -299,31 +305,19 @@ async def _id_number_again(turn: Turn, raw: str, data: dict[str, Any]) -> object
     return fields.ids_match(str(data.get("id_number", "")), raw) or data.get("id_number")
 
 
-async def _address(turn: Turn, raw: str, data: dict[str, Any]) -> object:
-    return fields.parse_address(raw)
-
-
-async def _postcode(turn: Turn, raw: str, data: dict[str, Any]) -> object:
-    return fields.parse_postcode(raw)
-
-
-async def _phone(turn: Turn, raw: str, data: dict[str, Any]) -> object:
-    return fields.parse_contact_phone(raw)
-
-
 PARSERS: dict[str, Parser] = {
     "username": _username,
-    "email": _email,
+    "email": _pure(email_accounts.parse_email),
     "email_confirm": _email_again,
-    "mobile": _mobile,
-    "real_name": _real_name,
-    "region": _region,
+    "mobile": _pure(parse_mobile),
+    "real_name": _pure(parse_real_name),
+    "region": _pure(_region),
     "id_number": _id_number,
     "id_number_confirm": _id_number_again,
-    "address": _address,
-    "postcode": _postcode,
-    "day_phone": _phone,
-    "evening_phone": _phone,
+    "address": _pure(fields.parse_address),
+    "postcode": _pure(fields.parse_postcode),
+    "day_phone": _pure(fields.parse_contact_phone),
+    "evening_phone": _pure(fields.parse_contact_phone),
 }
 
 
@@ -749,7 +743,7 @@ def get_router() -> Router:
             str(data.get("password_hash")),
         )
         await turn.state.clear()
-        if isinstance(outcome, email_accounts.Recovered):
+        if isinstance(outcome, Recovered):
             await turn.say(
                 _("Your new password is set, and this chat now holds the account {username}.").format(
                     username=_shown_username(outcome.account.username)

@@ -7,9 +7,9 @@ nothing of Telegram or SQL.
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain import sms
+from domain import audit, sms
 from domain.clock import Clock
-from domain.model import ChatUser, SmsChallenge
+from domain.model import Account, AccountEvent, ChatUser, SmsChallenge
 from domain.ports import SmsSender, UnitOfWork
 
 SUPPORTED_LOCALES = ("zh_Hans", "zh_Hant", "en")
@@ -36,6 +36,23 @@ async def identify(
             user.client_locale = client_locale
             await uow.commit()
         return user
+
+
+async def hand_over(uow: UnitOfWork, clock: Clock, account: Account, user_id: int) -> ChatUser | None:
+    """This chat holds the account from now on (one chat per account). Returns the chat that held
+    it, if another one, after recording the take-over in the audit trail; the caller commits."""
+    previous_id, account.user_id = account.user_id, user_id
+    if previous_id is None or previous_id == user_id:
+        return None
+    await audit.record(
+        uow,
+        clock,
+        account.id or 0,
+        AccountEvent.TAKEN_OVER,
+        user_id=user_id,
+        detail={"previous_user_id": str(previous_id)},
+    )
+    return await uow.users.get(previous_id)
 
 
 async def choose_locale(uow: UnitOfWork, user_id: int, locale: str) -> bool:

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from domain import audit, fields, sms
+from domain.accounts import hand_over
 from domain.clock import Clock
 from domain.model import Account, AccountEvent, ChatUser, EmailChallenge, EmailPurpose
 from domain.ports import UnitOfWork
 from domain.problems import Problem
 from domain.programmes import programme
-from domain.registration import USERNAME_TAKEN, IdAlreadyRegistered
+from domain.registration import USERNAME_TAKEN, IdAlreadyRegistered, Recovered
 
 DEGREE = "degree-equiv"
 RECOVERY_VALIDITY = timedelta(hours=1)
@@ -135,12 +136,6 @@ class RecoveryProven:
 
     challenge_id: int
     account: Account
-
-
-@dataclass(frozen=True)
-class Recovered:
-    account: Account
-    previous: ChatUser | None  # the chat that held the account until now, if another one
 
 
 @dataclass(frozen=True)
@@ -421,18 +416,7 @@ async def reset_password(
         if not account.is_active:
             await _activate(uow, clock, account, user_id)
         await audit.record(uow, clock, account.id or 0, AccountEvent.RECOVERED, user_id=user_id)
-        previous = None
-        if account.user_id is not None and account.user_id != user_id:
-            previous = await uow.users.get(account.user_id)
-            await audit.record(
-                uow,
-                clock,
-                account.id or 0,
-                AccountEvent.TAKEN_OVER,
-                user_id=user_id,
-                detail={"previous_user_id": str(account.user_id)},
-            )
-        account.user_id = user_id
+        previous = await hand_over(uow, clock, account, user_id)
         await uow.commit()
         return Recovered(account, previous)
 

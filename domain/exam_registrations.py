@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain import audit, identity, sms
-from domain.accounts import CodeAccepted, CodeSent, confirm_code, send_code
+from domain.accounts import CodeAccepted, CodeSent, confirm_code, hand_over, send_code
 from domain.clock import BEIJING, Clock
 from domain.masking import mask_mobile
 from domain.model import Account, AccountEvent, ChatUser, ExamRegistration, SmsPurpose
@@ -395,19 +395,8 @@ async def confirm_link(
             return Linked(account, registration, first=True, previous_holder=None)
         if account.user_id == user_id:
             return AlreadyLinkedHere(registration_number)
-        previous_id, account.user_id = account.user_id, user_id
         await audit.record(uow, clock, account.id or 0, AccountEvent.LOGGED_IN, user_id=user_id)
-        previous = None
-        if previous_id is not None:
-            await audit.record(
-                uow,
-                clock,
-                account.id or 0,
-                AccountEvent.TAKEN_OVER,
-                user_id=user_id,
-                detail={"previous_user_id": str(previous_id)},
-            )
-            previous = await uow.users.get(previous_id)
+        previous = await hand_over(uow, clock, account, user_id)
         await uow.commit()
         return Linked(account, registration, first=False, previous_holder=previous)
 

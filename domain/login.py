@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain import audit, credentials, sms
-from domain.accounts import CodeAccepted, confirm_code
+from domain.accounts import CodeAccepted, confirm_code, hand_over
 from domain.clock import Clock
 from domain.model import Account, AccountEvent, ChatUser, SmsPurpose
 from domain.ports import SmsSender, UnitOfWork
@@ -77,19 +77,8 @@ async def _account_failures(uow: UnitOfWork, account_id: int) -> list[datetime]:
 
 async def _bind(uow: UnitOfWork, clock: Clock, account: Account, user_id: int) -> ChatUser | None:
     """Give the account to this chat; return the chat that held it, if another one."""
-    previous_id, account.user_id = account.user_id, user_id
     await audit.record(uow, clock, account.id or 0, AccountEvent.LOGGED_IN, user_id=user_id)
-    if previous_id is None or previous_id == user_id:
-        return None
-    await audit.record(
-        uow,
-        clock,
-        account.id or 0,
-        AccountEvent.TAKEN_OVER,
-        user_id=user_id,
-        detail={"previous_user_id": str(previous_id)},
-    )
-    return await uow.users.get(previous_id)
+    return await hand_over(uow, clock, account, user_id)
 
 
 async def log_in_with_password(

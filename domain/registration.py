@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain import audit, credentials, identity, sms
-from domain.accounts import CodeSent, send_code
+from domain.accounts import CodeSent, hand_over, send_code
 from domain.clock import Clock
 from domain.masking import mask_email, mask_id_number
 from domain.model import Account, AccountEvent, ChatUser, SmsPurpose
@@ -174,18 +174,7 @@ async def reset_password(
             return MobileNotVerified()
         account.password_hash = password_hash
         await audit.record(uow, clock, account_id, AccountEvent.RECOVERED, user_id=user_id)
-        previous = None
-        if account.user_id is not None and account.user_id != user_id:
-            previous = await uow.users.get(account.user_id)
-            await audit.record(
-                uow,
-                clock,
-                account_id,
-                AccountEvent.TAKEN_OVER,
-                user_id=user_id,
-                detail={"previous_user_id": str(account.user_id)},
-            )
-        account.user_id = user_id  # the chat that proved the mobile now holds the account
+        previous = await hand_over(uow, clock, account, user_id)  # the chat that proved the mobile
         await uow.commit()
         return Recovered(account, previous)
 
