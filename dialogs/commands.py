@@ -1,5 +1,7 @@
 """Commands that work in every state: /start, /help, /status, /cancel, /language."""
 
+from typing import Any
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
@@ -33,7 +35,9 @@ def current_step(state_name: str | None) -> Step | None:
     )
 
 
-def _status_lines(item: Programme, account: Account | None, step: Step | None) -> list[str]:
+def _status_lines(
+    item: Programme, account: Account | None, step: Step | None, data: dict[str, Any]
+) -> list[str]:
     """One programme of /status: done, in progress at a step, or not started, and what comes next."""
     username = None if account is None else login_name(account)
     if account is not None and not account.is_active:
@@ -54,7 +58,7 @@ def _status_lines(item: Programme, account: Account | None, step: Step | None) -
             _("✅ {programme}: account {username}").format(programme=item.official_name, username=username)
         ]
     if step is not None:
-        label = _step_label(step)
+        label = _step_label(step, data)
         return [
             _("⏳ {programme}: {flow}, {step}").format(
                 programme=item.official_name, flow=_(step.flow_title), step=label
@@ -72,8 +76,9 @@ def _status_lines(item: Programme, account: Account | None, step: Step | None) -
     ]
 
 
-def _step_label(step: Step) -> str:
-    return _("step {step} of {total}").format(step=step.number, total=step.total)
+def _step_label(step: Step, data: dict[str, Any]) -> str:
+    number, total = step.where(data)
+    return _("step {step} of {total}").format(step=number, total=total)
 
 
 async def _welcome(bot: Bot, chat_id: int) -> None:
@@ -96,7 +101,9 @@ def get_router() -> Router:
         paused = current_step((await state.get_data()).get(PAUSED))
         if paused is not None:
             await message.answer(
-                _("You stopped at {step}. What you entered is kept.").format(step=_step_label(paused)),
+                _("You stopped at {step}. What you entered is kept.").format(
+                    step=_step_label(paused, await state.get_data())
+                ),
                 reply_markup=keyboards.resume_or_restart(registration.GD),
             )
             return
@@ -173,7 +180,7 @@ def get_router() -> Router:
         lines = [_("Your progress:")]
         for item in available_programmes():
             account = await account_of(uow, user.id or 0, item.code)
-            lines += _status_lines(item, account, step if data.get("programme") == item.code else None)
+            lines += _status_lines(item, account, step if data.get("programme") == item.code else None, data)
         await message.answer("\n".join(lines))
 
     @router.message(Command("cancel"))

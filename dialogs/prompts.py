@@ -29,6 +29,11 @@ class Step:
     total: int
     question: Callable[[dict[str, Any]], Question]
     flow_title: str  # a message id: what /status calls the conversation
+    # Where the step stands when that depends on the answers (a form skips fields that do not apply).
+    position: Callable[[dict[str, Any]], tuple[int, int]] | None = None
+
+    def where(self, data: dict[str, Any]) -> tuple[int, int]:
+        return self.position(data) if self.position else (self.number, self.total)
 
 
 class Flow:
@@ -60,8 +65,9 @@ class Flow:
 async def ask(bot: Bot, state: FSMContext, step: Step, note: str | None = None) -> None:
     """Move to ``step`` and ask its question; ``note`` (a refusal or a confirmation) goes first."""
     await state.set_state(step.state)
-    question = step.question(await state.get_data())
-    text = f"{render.progress(step.number, step.total)} · {question.text}"
+    data = await state.get_data()
+    question = step.question(data)
+    text = f"{render.progress(*step.where(data))} · {question.text}"
     if note:
         text = f"{note}\n\n{text}"
     await bot.send_message(state.key.chat_id, text, reply_markup=question.keyboard)

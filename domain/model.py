@@ -57,6 +57,18 @@ class Account:
         return self.activated_at is not None
 
 
+@dataclass(eq=False)
+class ProfileSection:
+    """One saved module of an applicant's profile (广东住培 基本信息, 教育信息, …): the answers of its
+    form as the form engine keeps them (strings, lists of records)."""
+
+    account_id: int
+    section: str
+    answers: dict[str, object]
+    saved_at: datetime
+    id: int | None = None
+
+
 class EmailPurpose(StrEnum):
     ACTIVATE = "activate"  # seed 003: 激活 within 24 hours of registering
     RECOVER = "recover"  # seed 003: 忘记密码 by a link to the registered e-mail address

@@ -16,6 +16,7 @@ from domain.model import (
     ChatUser,
     EmailChallenge,
     ExamRegistration,
+    ProfileSection,
     SmsChallenge,
     StaffMember,
 )
@@ -53,6 +54,14 @@ class AccountRepository(Protocol):
     async def remove(self, account: Account) -> None:
         """Delete the account with its audit trail and e-mail challenges."""
         ...
+
+
+class ProfileSectionRepository(Protocol):
+    async def get(self, account_id: int, section: str) -> ProfileSection | None: ...
+
+    async def of_account(self, account_id: int) -> list[ProfileSection]: ...
+
+    async def add(self, section: ProfileSection) -> ProfileSection: ...
 
 
 class EmailChallengeRepository(Protocol):
@@ -120,6 +129,7 @@ class UnitOfWork(Protocol):
     accounts: AccountRepository
     sms_challenges: SmsChallengeRepository
     email_challenges: EmailChallengeRepository
+    profile_sections: ProfileSectionRepository
     staff: StaffRepository
     audit: AuditRepository
     exam_registrations: ExamRegistrationRepository

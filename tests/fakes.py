@@ -20,6 +20,7 @@ from domain.model import (
     ChatUser,
     EmailChallenge,
     ExamRegistration,
+    ProfileSection,
     SmsChallenge,
     StaffMember,
 )
@@ -29,6 +30,7 @@ from domain.ports import (
     ChatUserRepository,
     EmailChallengeRepository,
     ExamRegistrationRepository,
+    ProfileSectionRepository,
     SmsChallengeRepository,
     SmsSender,
     StaffRepository,
@@ -49,6 +51,7 @@ class _Tables:
     account_events: dict[int, AuditEntry] = field(default_factory=dict)
     exam_registrations: dict[int, ExamRegistration] = field(default_factory=dict)
     email_challenges: dict[int, EmailChallenge] = field(default_factory=dict)
+    profile_sections: dict[int, ProfileSection] = field(default_factory=dict)
 
 
 class _Guard:
@@ -133,9 +136,29 @@ class FakeAccountRepository:
         tables = self._guard.tables()
         tables.accounts.pop(account.id or 0, None)
         # What the foreign keys cascade to.
-        for rows in (tables.account_events, tables.email_challenges):
+        for rows in (tables.account_events, tables.email_challenges, tables.profile_sections):
             for key in [k for k, row in rows.items() if row.account_id == account.id]:
                 del rows[key]
+
+
+class FakeProfileSectionRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def get(self, account_id: int, section: str) -> ProfileSection | None:
+        stored = self._guard.tables().profile_sections.values()
+        return next((s for s in stored if (s.account_id, s.section) == (account_id, section)), None)
+
+    async def of_account(self, account_id: int) -> list[ProfileSection]:
+        stored = self._guard.tables().profile_sections.values()
+        return sorted((s for s in stored if s.account_id == account_id), key=lambda s: s.section)
+
+    async def add(self, section: ProfileSection) -> ProfileSection:
+        if await self.get(section.account_id, section.section) is not None:
+            raise DuplicateKey("profile_sections (account_id, section)")
+        section.id = self._guard.next_id()
+        self._guard.tables().profile_sections[section.id] = section
+        return section
 
 
 class FakeEmailChallengeRepository:
@@ -281,6 +304,7 @@ class FakeUnitOfWork:
     accounts: AccountRepository
     sms_challenges: SmsChallengeRepository
     email_challenges: EmailChallengeRepository
+    profile_sections: ProfileSectionRepository
     staff: StaffRepository
     audit: AuditRepository
     exam_registrations: ExamRegistrationRepository
@@ -296,6 +320,7 @@ class FakeUnitOfWork:
         self.accounts = FakeAccountRepository(guard)
         self.sms_challenges = FakeSmsChallengeRepository(guard)
         self.email_challenges = FakeEmailChallengeRepository(guard)
+        self.profile_sections = FakeProfileSectionRepository(guard)
         self.staff = FakeStaffRepository(guard)
         self.audit = FakeAuditRepository(guard)
         self.exam_registrations = FakeExamRegistrationRepository(guard)

@@ -15,6 +15,7 @@ from bot.db.tables import (
     chat_users,
     email_challenges,
     exam_registrations,
+    profile_sections,
     sms_challenges,
     staff_members,
 )
@@ -24,6 +25,7 @@ from domain.model import (
     ChatUser,
     EmailChallenge,
     ExamRegistration,
+    ProfileSection,
     SmsChallenge,
     StaffMember,
 )
@@ -97,6 +99,26 @@ class SqlAccountRepository:
         # The foreign keys cascade to the audit trail and the e-mail challenges.
         await self._session.delete(account)
         await self._session.flush()
+
+
+class SqlProfileSectionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, account_id: int, section: str) -> ProfileSection | None:
+        query = select(ProfileSection).where(
+            profile_sections.c.account_id == account_id, profile_sections.c.section == section
+        )
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def of_account(self, account_id: int) -> list[ProfileSection]:
+        query = select(ProfileSection).where(profile_sections.c.account_id == account_id)
+        return list(await self._session.scalars(query.order_by(profile_sections.c.section)))
+
+    async def add(self, section: ProfileSection) -> ProfileSection:
+        self._session.add(section)
+        await self._session.flush()
+        return section
 
 
 class SqlEmailChallengeRepository:

@@ -33,6 +33,7 @@ from domain.model import (
     ChatUser,
     EmailChallenge,
     ExamRegistration,
+    ProfileSection,
     SmsChallenge,
     StaffMember,
 )
@@ -169,6 +170,18 @@ email_challenges = Table(
     Index(None, "account_id", "purpose", "sent_at"),
 )
 
+# The saved modules of applicants' profiles (domain/profiles.py); they go with the account.
+profile_sections = Table(
+    "profile_sections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("section", String(32), nullable=False),
+    Column("answers", JSON, nullable=False),
+    Column("saved_at", UtcDateTime, nullable=False),
+    UniqueConstraint("account_id", "section"),
+)
+
 # aiogram FSM state and data per storage key (bot/db/fsm_storage.py): kept here, not in memory,
 # so a restart loses no conversation.
 fsm_states = Table(
@@ -239,6 +252,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Account, accounts, exclude_properties=["username_canonical"])
     mapper_registry.map_imperatively(SmsChallenge, sms_challenges)
     mapper_registry.map_imperatively(EmailChallenge, email_challenges)
+    mapper_registry.map_imperatively(ProfileSection, profile_sections)
     mapper_registry.map_imperatively(StaffMember, staff_members)
     mapper_registry.map_imperatively(AuditEntry, account_events)
     mapper_registry.map_imperatively(ExamRegistration, exam_registrations)

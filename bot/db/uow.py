@@ -11,6 +11,7 @@ from bot.db.repositories import (
     SqlChatUserRepository,
     SqlEmailChallengeRepository,
     SqlExamRegistrationRepository,
+    SqlProfileSectionRepository,
     SqlSmsChallengeRepository,
     SqlStaffRepository,
 )
@@ -20,6 +21,7 @@ from domain.ports import (
     ChatUserRepository,
     EmailChallengeRepository,
     ExamRegistrationRepository,
+    ProfileSectionRepository,
     SmsChallengeRepository,
     StaffRepository,
 )
@@ -36,6 +38,7 @@ class SqlUnitOfWork:
     accounts: AccountRepository
     sms_challenges: SmsChallengeRepository
     email_challenges: EmailChallengeRepository
+    profile_sections: ProfileSectionRepository
     staff: StaffRepository
     audit: AuditRepository
     exam_registrations: ExamRegistrationRepository
@@ -53,6 +56,7 @@ class SqlUnitOfWork:
         self.accounts = SqlAccountRepository(session)
         self.sms_challenges = SqlSmsChallengeRepository(session)
         self.email_challenges = SqlEmailChallengeRepository(session)
+        self.profile_sections = SqlProfileSectionRepository(session)
         self.staff = SqlStaffRepository(session)
         self.audit = SqlAuditRepository(session)
         self.exam_registrations = SqlExamRegistrationRepository(session)

@@ -1,0 +1,552 @@
+"""A small form engine: a form is a list of fields declared as data, each checked by domain/.
+
+It asks one field per message with a progress line, offers choices as buttons (paged when long),
+keeps every accepted answer at once (in the conversation's stored data), skips fields whose
+condition does not hold, offers a suggestion where one is known, handles repeatable groups of
+sub-fields (a list of records with add and delete), and ends with a review page: every answer with an
+edit button, then 保存, which stores the module through domain/profiles.py and says whether it is
+complete. /start asks the current question again after a pause or a restart.
+
+Declaring a form: see dialogs/gd_profile.py. Adding a field is one line in a form's ``fields``
+(plus its translations).
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from dialogs import render
+from dialogs.prompts import Question, Step, ask
+from dialogs.turn import Turn
+from domain import profiles
+from domain.problems import Problem
+from domain.text import N_
+
+YES, NO = "yes", "no"
+PAGE_SIZE = 12  # choice buttons per page (three columns of four)
+MAX_TEXT = 200  # longer answers are cut before checking: no field of these forms is longer
+
+Answers = dict[str, Any]
+Known = dict[str, str]  # values known outside the form (the account's name, ID number, mobile)
+Parse = Callable[[str, Answers, date], object]  # the value to keep, or a Problem
+Options = Callable[[], Sequence[tuple[str, str]]]  # (code, label in the current language)
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str  # message id: the field's name on the review page
+    question: str  # message id
+    parse: Parse | None = None
+    options: Options | None = None  # a choice: buttons, paged when long; typing a label works too
+    when: Callable[[Answers], bool] | None = None  # asked only when an earlier answer says so
+    suggest: Callable[[Answers, Known], str | None] | None = None  # offered as a button, as if typed
+    fields: tuple["Field", ...] = ()  # a repeatable group: the sub-fields of one record
+    optional: bool = False
+    show: Callable[[str], str] | None = None  # how the review shows the answer (masked, a label)
+
+    def applies(self, answers: Answers) -> bool:
+        return self.when is None or self.when(answers)
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.fields)
+
+
+@dataclass(frozen=True)
+class Form:
+    programme: str
+    module: profiles.Module
+    title: str  # message id
+    fields: tuple[Field, ...]
+    done: Callable[[Turn], Any] | None = None  # what follows a complete save (the module menu)
+
+    @property
+    def key(self) -> str:
+        return f"{self.programme}:{self.module.section}"
+
+
+FORMS: dict[str, Form] = {}
+
+
+def register(form: Form) -> Form:
+    FORMS[form.key] = form
+    return form
+
+
+# ---------------------------------------------------------------------------------------------------
+# Declaring fields
+
+
+def _choice_parse(options: Options) -> Parse:
+    def parse(raw: str, answers: Answers, today: date) -> object:
+        wanted = raw.strip().casefold()
+        for code, label in options():
+            if wanted in (code.casefold(), label.casefold()):
+                return code
+        return Problem(N_("Choose one of the buttons."), example=options()[0][1] if options() else None)
+
+    return parse
+
+
+def choice(key: str, label: str, question: str, options: Options, **extra: Any) -> Field:
+    extra.setdefault("parse", _choice_parse(options))
+    extra.setdefault("show", lambda code: dict(options()).get(code, code))
+    return Field(key, label, question, options=options, **extra)
+
+
+def yes_no(key: str, label: str, question: str, **extra: Any) -> Field:
+    return choice(key, label, question, lambda: ((YES, _("Yes")), (NO, _("No"))), **extra)
+
+
+def text(key: str, label: str, question: str, parse: Callable[[str], object], **extra: Any) -> Field:
+    """A field whose answer needs nothing but itself to be checked."""
+    return Field(key, label, question, parse=lambda raw, answers, today: parse(raw), **extra)
+
+
+def group(key: str, label: str, question: str, fields: Sequence[Field], **extra: Any) -> Field:
+    return Field(key, label, question, fields=tuple(fields), **extra)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Where a form stands: everything lives in the conversation's data, so a restart loses nothing.
+
+
+class FormState(StatesGroup):
+    field = State()  # answering a field of the form
+    records = State()  # the list of a group's records
+    record_field = State()  # answering a sub-field of a new record
+    review = State()
+
+
+class FormCb(CallbackData, prefix="f"):
+    """pick (value: an option code), page (value: page number), suggest, skip, add, delete (value:
+    record number), done, edit (value: field key), save. Every value is checked when pressed."""
+
+    action: str
+    value: str = ""
+
+
+FORM, ANSWERS, AT, RECORD, SUB, EDITING, PAGE, KNOWN = (
+    "form",
+    "answers",
+    "at",
+    "record",
+    "sub",
+    "editing",
+    "page",
+    "known",
+)
+
+
+def _form(data: dict[str, Any]) -> Form | None:
+    return FORMS.get(str(data.get(FORM, "")))
+
+
+def _field(form: Form, key: str) -> Field | None:
+    return next((f for f in form.fields if f.key == key), None)
+
+
+def _applicable(form: Form, answers: Answers) -> list[Field]:
+    return [f for f in form.fields if f.applies(answers)]
+
+
+def _next_field(form: Form, answers: Answers) -> Field | None:
+    return next((f for f in _applicable(form, answers) if f.key not in answers), None)
+
+
+def _position(data: dict[str, Any]) -> tuple[int, int]:
+    form = _form(data)
+    if form is None:
+        return 1, 1
+    fields = _applicable(form, data.get(ANSWERS, {}))
+    keys = [f.key for f in fields]
+    at = str(data.get(AT, ""))
+    return (keys.index(at) + 1 if at in keys else len(keys) + 1), len(keys) + 1
+
+
+def _shown(f: Field, value: object) -> str:
+    if value in (None, ""):
+        return _("(not given)")
+    return f.show(str(value)) if f.show else str(value)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Questions: pure functions of the stored data, so /start can ask them again.
+
+
+def _button(label: str, action: str, value: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=label, callback_data=FormCb(action=action, value=value).pack())
+
+
+def _options_keyboard(f: Field, page: int) -> InlineKeyboardBuilder:
+    builder = InlineKeyboardBuilder()
+    options = list(f.options() if f.options else ())
+    pages = max(1, -(-len(options) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    for code, label in options[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+        builder.button(text=label, callback_data=FormCb(action="pick", value=code))
+    builder.adjust(3 if len(options) > 6 else 2)
+    if pages > 1:
+        nav = InlineKeyboardBuilder()
+        if page > 0:
+            nav.add(_button(_("◀ Previous"), "page", str(page - 1)))
+        if page < pages - 1:
+            nav.add(_button(_("Next ▶"), "page", str(page + 1)))
+        builder.attach(nav)
+    return builder
+
+
+def _field_question(f: Field, data: dict[str, Any], answers: Answers) -> Question:
+    builder = _options_keyboard(f, int(data.get(PAGE, 0))) if f.options else InlineKeyboardBuilder()
+    suggestion = f.suggest(answers, data.get(KNOWN, {})) if f.suggest else None
+    if suggestion:
+        builder.row(_button(_("Use {value}").format(value=_shown(f, suggestion)), "suggest"))
+    if f.optional:
+        builder.row(_button(_("Skip"), "skip"))
+    question = _(f.question)
+    current = answers.get(f.key)
+    if data.get(EDITING) and current not in (None, ""):
+        question += "\n" + _("Now: {value}").format(value=_shown(f, current))
+    return Question(question, builder.as_markup() if builder.buttons else None)
+
+
+def _summary(group_field: Field, record: Answers) -> str:
+    parts = [
+        _shown(f, record.get(f.key)) for f in group_field.fields if f.applies(record) and record.get(f.key)
+    ]
+    return ", ".join(parts[:4])
+
+
+def _records_question(f: Field, answers: Answers) -> Question:
+    records = list(answers.get(f.key) or answers.get(_draft_key(f), []))
+    lines = [_(f.question)]
+    lines += [f"{number}. {_summary(f, record)}" for number, record in enumerate(records, start=1)]
+    if not records:
+        lines.append(_("(no records yet)"))
+    builder = InlineKeyboardBuilder()
+    builder.row(_button(_("➕ Add"), "add"))
+    deletes = [
+        _button(_("🗑 Delete {number}").format(number=n), "delete", str(n)) for n in range(1, len(records) + 1)
+    ]
+    for start in range(0, len(deletes), 3):
+        builder.row(*deletes[start : start + 3])
+    builder.row(_button(_("Done"), "done"))
+    return Question("\n".join(lines), builder.as_markup())
+
+
+def _review_question(form: Form, answers: Answers) -> Question:
+    lines = [_("Check {module}:").format(module=_(form.title))]
+    builder = InlineKeyboardBuilder()
+    for f in _applicable(form, answers):
+        if f.is_group:
+            records = answers.get(f.key) or []
+            lines.append(_("{label}: {count} records").format(label=_(f.label), count=len(records)))
+            lines += [f"  {number}. {_summary(f, r)}" for number, r in enumerate(records, start=1)]
+        else:
+            lines.append(_("{label}: {value}").format(label=_(f.label), value=_shown(f, answers.get(f.key))))
+        builder.button(text=f"✏️ {_(f.label)}", callback_data=FormCb(action="edit", value=f.key))
+    builder.adjust(2)
+    builder.row(_button(_("💾 Save"), "save"))
+    return Question("\n".join(lines), builder.as_markup())
+
+
+def _question(data: dict[str, Any], state: str | None) -> Question:
+    form = _form(data)
+    if form is None:
+        return Question(_("This form is no longer available. /start shows what you can do."))
+    answers: Answers = data.get(ANSWERS, {})
+    at = _field(form, str(data.get(AT, "")))
+    if at is None or state == FormState.review.state:
+        return _review_question(form, answers)
+    if state == FormState.records.state:
+        return _records_question(at, answers)
+    if state == FormState.record_field.state:
+        sub = next((f for f in at.fields if f.key == data.get(SUB)), at.fields[0])
+        number = len(answers.get(_draft_key(at), [])) + 1
+        inner = _field_question(sub, data, data.get(RECORD, {}))
+        prefix = _("{group}, record {number}").format(group=_(at.label), number=number)
+        return Question(f"{prefix}: {inner.text}", inner.keyboard)
+    return _field_question(at, data, answers)
+
+
+def _draft_key(f: Field) -> str:
+    """The records of a group while its list is being edited (the answer exists once it is done)."""
+    return f"{f.key}~draft"
+
+
+def _question_of(state: State) -> Callable[[dict[str, Any]], Question]:
+    return lambda data: _question(data, state.state)
+
+
+FLOW_TITLE = N_("profile")
+STEPS = {
+    str(state.state): Step(state, 0, 0, _question_of(state), FLOW_TITLE, position=_position)
+    for state in FormState.__states__
+}
+
+
+def step(state_name: str | None) -> Step | None:
+    """The form question to ask again after /start, for commands.current_step."""
+    return STEPS.get(state_name or "")
+
+
+async def _ask(turn: Turn, state: State, note: str | None = None) -> None:
+    await ask(turn.bot, turn.state, STEPS[str(state.state)], note)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Moving through a form
+
+
+async def open_form(turn: Turn, form: Form, known: Known) -> None:
+    """Start a module: from its saved answers (then the review page comes first) or from nothing."""
+    saved = await profiles.saved_answers(turn.uow, turn.user_id, form.programme, form.module.section)
+    await turn.state.set_data(
+        {
+            "programme": form.programme,
+            FORM: form.key,
+            ANSWERS: saved or {},
+            KNOWN: known,
+            EDITING: bool(saved),
+        }
+    )
+    await _go_on(turn, intro=_(form.title))
+
+
+async def _go_on(turn: Turn, note: str | None = None, intro: str | None = None) -> None:
+    """Ask the first applicable field without an answer; the review page when there is none."""
+    data = await turn.data()
+    form = _form(data)
+    if form is None:
+        await turn.state.clear()
+        await turn.say(_("This form is no longer available. /start shows what you can do."))
+        return
+    answers: Answers = data.get(ANSWERS, {})
+    following = _next_field(form, answers)
+    text = "\n\n".join(part for part in (intro, note) if part) or None
+    if following is None:
+        await turn.state.update_data({AT: "", PAGE: 0})
+        await _ask(turn, FormState.review, text)
+    elif following.is_group:
+        await _open_group(turn, following, text)
+    else:
+        await turn.state.update_data({AT: following.key, PAGE: 0})
+        await _ask(turn, FormState.field, text)
+
+
+async def _open_group(turn: Turn, f: Field, note: str | None = None) -> None:
+    answers: Answers = (await turn.data()).get(ANSWERS, {})
+    draft = list(answers.get(f.key) or answers.get(_draft_key(f)) or [])
+    answers = {k: v for k, v in answers.items() if k != f.key} | {_draft_key(f): draft}
+    await turn.state.update_data({AT: f.key, ANSWERS: answers})
+    await _ask(turn, FormState.records, note)
+
+
+async def _keep(turn: Turn, key: str, value: object) -> None:
+    answers: Answers = (await turn.data()).get(ANSWERS, {})
+    await turn.state.update_data({ANSWERS: answers | {key: value}, PAGE: 0})
+    await _go_on(turn)
+
+
+async def _answer(turn: Turn, raw: str) -> None:
+    data = await turn.data()
+    form = _form(data)
+    f = _field(form, str(data.get(AT, ""))) if form else None
+    if f is None or f.parse is None:
+        await _go_on(turn)
+        return
+    value = f.parse(raw[:MAX_TEXT], data.get(ANSWERS, {}), turn.clock.now().date())
+    if isinstance(value, Problem):
+        await turn.say(render.problem(value))
+        return
+    await _keep(turn, f.key, value)
+
+
+async def _answer_sub(turn: Turn, raw: str) -> None:
+    data = await turn.data()
+    form = _form(data)
+    group_field = _field(form, str(data.get(AT, ""))) if form else None
+    sub = next((f for f in group_field.fields if f.key == data.get(SUB)), None) if group_field else None
+    if group_field is None or sub is None or sub.parse is None:
+        await _go_on(turn)
+        return
+    record: Answers = dict(data.get(RECORD, {}))
+    value = sub.parse(raw[:MAX_TEXT], record, turn.clock.now().date())
+    if isinstance(value, Problem):
+        await turn.say(render.problem(value))
+        return
+    record[sub.key] = value
+    following = next((f for f in group_field.fields if f.applies(record) and f.key not in record), None)
+    if following is not None:
+        await turn.state.update_data({RECORD: record, SUB: following.key, PAGE: 0})
+        await _ask(turn, FormState.record_field)
+        return
+    answers: Answers = data.get(ANSWERS, {})
+    draft = [*answers.get(_draft_key(group_field), []), record]
+    await turn.state.update_data({ANSWERS: answers | {_draft_key(group_field): draft}, RECORD: {}, SUB: ""})
+    await _ask(turn, FormState.records, _("Record {number} added.").format(number=len(draft)))
+
+
+def _current(data: dict[str, Any], state: str | None) -> Field | None:
+    """The field (or sub-field) being asked."""
+    form = _form(data)
+    f = _field(form, str(data.get(AT, ""))) if form else None
+    if f is not None and state == FormState.record_field.state:
+        return next((s for s in f.fields if s.key == data.get(SUB)), None)
+    return f
+
+
+def get_router() -> Router:
+    router = Router(name="forms")
+    asking = StateFilter(FormState.field, FormState.record_field)
+
+    @router.message(FormState.field, F.text)
+    async def on_answer(message: Message, turn: Turn) -> None:
+        await _answer(turn, message.text or "")
+
+    @router.message(FormState.record_field, F.text)
+    async def on_sub_answer(message: Message, turn: Turn) -> None:
+        await _answer_sub(turn, message.text or "")
+
+    async def answer_with(turn: Turn, raw: str) -> None:
+        if await turn.state.get_state() == FormState.record_field.state:
+            await _answer_sub(turn, raw)
+        else:
+            await _answer(turn, raw)
+
+    @router.callback_query(asking, FormCb.filter(F.action == "pick"))
+    async def on_pick(query: CallbackQuery, callback_data: FormCb, turn: Turn) -> None:
+        await query.answer()
+        await answer_with(turn, callback_data.value)  # checked against the options like typed text
+
+    @router.callback_query(asking, FormCb.filter(F.action == "page"))
+    async def on_page(query: CallbackQuery, callback_data: FormCb, turn: Turn) -> None:
+        await query.answer()
+        page = int(callback_data.value) if callback_data.value.isdigit() else 0
+        await turn.state.update_data({PAGE: page})
+        in_record = await turn.state.get_state() == FormState.record_field.state
+        await _ask(turn, FormState.record_field if in_record else FormState.field)
+
+    @router.callback_query(asking, FormCb.filter(F.action == "suggest"))
+    async def on_suggest(query: CallbackQuery, turn: Turn) -> None:
+        data = await turn.data()
+        state = await turn.state.get_state()
+        f = _current(data, state)
+        values = data.get(RECORD, {}) if state == FormState.record_field.state else data.get(ANSWERS, {})
+        suggestion = f.suggest(values, data.get(KNOWN, {})) if f and f.suggest else None
+        if suggestion is None:  # computed again here: the button carries no value
+            await query.answer(_("This button is no longer active."))
+            return
+        await query.answer()
+        await answer_with(turn, suggestion)
+
+    @router.callback_query(asking, FormCb.filter(F.action == "skip"))
+    async def on_skip(query: CallbackQuery, turn: Turn) -> None:
+        data = await turn.data()
+        f = _current(data, await turn.state.get_state())
+        if f is None or not f.optional:
+            await query.answer(_("This button is no longer active."))
+            return
+        await query.answer()
+        await _keep(turn, f.key, "")
+
+    @router.callback_query(FormState.records, FormCb.filter(F.action == "add"))
+    async def on_add(query: CallbackQuery, turn: Turn) -> None:
+        await query.answer()
+        data = await turn.data()
+        form = _form(data)
+        f = _field(form, str(data.get(AT, ""))) if form else None
+        if f is None:
+            await _go_on(turn)
+            return
+        await turn.state.update_data({RECORD: {}, SUB: f.fields[0].key, PAGE: 0})
+        await _ask(turn, FormState.record_field)
+
+    @router.callback_query(FormState.records, FormCb.filter(F.action == "delete"))
+    async def on_delete(query: CallbackQuery, callback_data: FormCb, turn: Turn) -> None:
+        data = await turn.data()
+        form = _form(data)
+        f = _field(form, str(data.get(AT, ""))) if form else None
+        answers: Answers = data.get(ANSWERS, {})
+        draft = list(answers.get(_draft_key(f), [])) if f else []
+        number = int(callback_data.value) if callback_data.value.isdigit() else 0
+        if f is None or not 1 <= number <= len(draft):
+            await query.answer(_("This button is no longer active."))
+            return
+        await query.answer()
+        del draft[number - 1]
+        await turn.state.update_data({ANSWERS: answers | {_draft_key(f): draft}})
+        await _ask(turn, FormState.records, _("Record {number} deleted.").format(number=number))
+
+    @router.callback_query(FormState.records, FormCb.filter(F.action == "done"))
+    async def on_done(query: CallbackQuery, turn: Turn) -> None:
+        await query.answer()
+        data = await turn.data()
+        form = _form(data)
+        f = _field(form, str(data.get(AT, ""))) if form else None
+        if f is None:
+            await _go_on(turn)
+            return
+        answers: Answers = dict(data.get(ANSWERS, {}))
+        answers[f.key] = answers.pop(_draft_key(f), [])
+        await turn.state.update_data({ANSWERS: answers})
+        await _go_on(turn)
+
+    @router.callback_query(FormState.review, FormCb.filter(F.action == "edit"))
+    async def on_edit(query: CallbackQuery, callback_data: FormCb, turn: Turn) -> None:
+        data = await turn.data()
+        form = _form(data)
+        answers: Answers = data.get(ANSWERS, {})
+        f = _field(form, callback_data.value) if form else None
+        if f is None or not f.applies(answers):
+            await query.answer(_("This button is no longer active."))
+            return
+        await query.answer()
+        await turn.state.update_data({EDITING: True})
+        if f.is_group:
+            await _open_group(turn, f)
+            return
+        await turn.state.update_data({AT: f.key, PAGE: 0})  # the question shows the current answer
+        await _ask(turn, FormState.field)
+
+    @router.callback_query(FormState.review, FormCb.filter(F.action == "save"))
+    async def on_save(query: CallbackQuery, turn: Turn) -> None:
+        await query.answer()
+        data = await turn.data()
+        form = _form(data)
+        if form is None:
+            await _go_on(turn)
+            return
+        answers: Answers = data.get(ANSWERS, {})
+        missing = _next_field(form, answers)
+        if missing is not None:
+            await _go_on(turn)
+            return
+        # Answers of fields that no longer apply (a condition changed) are not kept.
+        kept = {f.key: answers[f.key] for f in _applicable(form, answers)}
+        status = await profiles.save(turn.uow, turn.clock, turn.user_id, form.programme, form.module, kept)
+        if isinstance(status, profiles.NoAccount):
+            await turn.state.clear()
+            await turn.say(_("This chat no longer holds the account. Log in again with /start."))
+            return
+        if status.problems:
+            note = _("Saved, but {module} is not complete yet:").format(module=_(form.title))
+            note += "\n" + render.problems(status.problems)
+            await _ask(turn, FormState.review, note)
+            return
+        await turn.state.clear()
+        await turn.say(_("Saved: {module} is complete.").format(module=_(form.title)))
+        if form.done is not None:
+            await form.done(turn)
+
+    return router
