@@ -4,7 +4,18 @@ from aiogram import Router
 
 
 def get_routers() -> list[Router]:
-    from dialogs import commands, degree, fallback, login, nmec_link, recovery, registration, staff
+    from dialogs import (
+        commands,
+        degree,
+        fallback,
+        forms,
+        gd_profile,
+        login,
+        nmec_link,
+        recovery,
+        registration,
+        staff,
+    )
 
     # The e-mails' deep links before /start; commands next so that they work in every state; staff
     # commands next (for staff mid-form too; for anyone else they fall through like any unknown
@@ -18,5 +29,7 @@ def get_routers() -> list[Router]:
         login.get_router(),
         nmec_link.get_router(),
         degree.get_router(),
+        gd_profile.get_router(),
+        forms.get_router(),
         fallback.get_router(),
     ]

@@ -9,9 +9,10 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from dialogs import degree, keyboards, login, nmec_link, recovery, registration
+from dialogs import degree, forms, gd_profile, keyboards, login, nmec_link, recovery, registration
 from dialogs.keyboards import AccountCb, LanguageCb, ProgrammeCb
 from dialogs.prompts import Step, ask
+from dialogs.turn import Turn
 from domain.accounts import choose_locale
 from domain.clock import Clock
 from domain.login import log_out
@@ -32,6 +33,7 @@ def current_step(state_name: str | None) -> Step | None:
         or degree.FLOW.step(state_name)
         or degree.ACTIVATION_FLOW.step(state_name)
         or degree.RECOVERY_FLOW.step(state_name)
+        or forms.step(state_name)
     )
 
 
@@ -127,35 +129,33 @@ def get_router() -> Router:
         await _welcome(bot, state.key.chat_id)
 
     @router.callback_query(ProgrammeCb.filter())
-    async def on_programme(
-        query: CallbackQuery, callback_data: ProgrammeCb, bot: Bot, uow: UnitOfWork, user: ChatUser
-    ) -> None:
+    async def on_programme(query: CallbackQuery, callback_data: ProgrammeCb, turn: Turn) -> None:
         await query.answer()
         chosen = catalog().get(callback_data.code)
         if chosen is None or not chosen.available:
-            await bot.send_message(query.from_user.id, _("This programme is not available yet."))
+            await turn.say(_("This programme is not available yet."))
             return
-        account = await registered_username(uow, user, chosen.code)
+        account = await registered_username(turn.uow, turn.user, chosen.code)
         if chosen.code == nmec_link.NMEC:  # no registration here: link the one made on the NMEC site
             text, markup = (
                 nmec_link.link_offer() if account is None else (nmec_link.linked_text(account), None)
             )
-            await bot.send_message(query.from_user.id, text, reply_markup=markup)
+            await turn.say(text, markup)
             return
         if account is not None:
-            await bot.send_message(
-                query.from_user.id,
-                _("{programme}: you are registered as {username}.").format(
-                    programme=chosen.official_name, username=account
-                ),
+            registered = _("{programme}: you are registered as {username}.").format(
+                programme=chosen.official_name, username=account
             )
+            if chosen.code == gd_profile.GD:
+                await gd_profile.show_modules(turn, registered)
+            else:
+                await turn.say(registered)
             return
-        await bot.send_message(
-            query.from_user.id,
+        await turn.say(
             _(
                 "{programme}. New here? Register an account. Lost the password of your account? Recover it."
             ).format(programme=chosen.official_name),
-            reply_markup=keyboards.account_entry(chosen.code),
+            keyboards.account_entry(chosen.code),
         )
 
     @router.message(Command("help"))
@@ -174,13 +174,17 @@ def get_router() -> Router:
         )
 
     @router.message(Command("status"))
-    async def on_status(message: Message, state: FSMContext, uow: UnitOfWork, user: ChatUser) -> None:
+    async def on_status(
+        message: Message, state: FSMContext, uow: UnitOfWork, user: ChatUser, turn: Turn
+    ) -> None:
         data = await state.get_data()
         step = current_step(await state.get_state()) or current_step(data.get(PAUSED))
         lines = [_("Your progress:")]
         for item in available_programmes():
             account = await account_of(uow, user.id or 0, item.code)
             lines += _status_lines(item, account, step if data.get("programme") == item.code else None, data)
+            if account is not None and item.code == gd_profile.GD:
+                lines += await gd_profile.status_lines(turn)
         await message.answer("\n".join(lines))
 
     @router.message(Command("cancel"))

@@ -11,7 +11,7 @@ Declaring a form: see dialogs/gd_profile.py. Adding a field is one line in a for
 (plus its translations).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,7 +32,8 @@ from domain.problems import Problem
 from domain.text import N_
 
 YES, NO = "yes", "no"
-PAGE_SIZE = 12  # choice buttons per page (three columns of four)
+PAGE_SIZE = 12  # choice buttons per page (three columns of four) ...
+ONE_PAGE = 16  # ... unless they all fit on one page
 MAX_TEXT = 200  # longer answers are cut before checking: no field of these forms is longer
 
 Answers = dict[str, Any]
@@ -68,7 +69,8 @@ class Form:
     module: profiles.Module
     title: str  # message id
     fields: tuple[Field, ...]
-    done: Callable[[Turn], Any] | None = None  # what follows a complete save (the module menu)
+    # What follows a complete save (the module menu), with the confirmation to show first.
+    done: Callable[[Turn, str], Awaitable[None]] | None = None
 
     @property
     def key(self) -> str:
@@ -191,9 +193,10 @@ def _button(label: str, action: str, value: str = "") -> InlineKeyboardButton:
 def _options_keyboard(f: Field, page: int) -> InlineKeyboardBuilder:
     builder = InlineKeyboardBuilder()
     options = list(f.options() if f.options else ())
-    pages = max(1, -(-len(options) // PAGE_SIZE))
+    size = len(options) if len(options) <= ONE_PAGE else PAGE_SIZE
+    pages = max(1, -(-len(options) // max(size, 1)))
     page = min(max(page, 0), pages - 1)
-    for code, label in options[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+    for code, label in options[page * size : (page + 1) * size]:
         builder.button(text=label, callback_data=FormCb(action="pick", value=code))
     builder.adjust(3 if len(options) > 6 else 2)
     if pages > 1:
@@ -545,8 +548,10 @@ def get_router() -> Router:
             await _ask(turn, FormState.review, note)
             return
         await turn.state.clear()
-        await turn.say(_("Saved: {module} is complete.").format(module=_(form.title)))
-        if form.done is not None:
-            await form.done(turn)
+        saved = _("Saved: {module} is complete.").format(module=_(form.title))
+        if form.done is None:
+            await turn.say(saved)
+        else:
+            await form.done(turn, saved)
 
     return router

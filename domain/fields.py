@@ -380,3 +380,15 @@ def parse_contact_phone(raw: str) -> str | Problem:
             example=N_("01062961234 or 13812345678"),
         )
     return phone
+
+
+# ---------------------------------------------------------------------------------------------------
+# Short free texts (a school, a major, an employer, a position)
+
+
+def parse_text(raw: str, *, max_length: int = 50, example: str | None = None) -> str | Problem:
+    """A one-line text with whitespace runs made one space and copy-paste debris removed."""
+    value = " ".join(unicodedata.normalize("NFKC", raw).translate(_INVISIBLE).split())
+    if not value or len(value) > max_length or any(unicodedata.category(c).startswith("C") for c in value):
+        return Problem(N_("Enter 1 to {max} characters on one line."), {"max": max_length}, example)
+    return value

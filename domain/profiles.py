@@ -7,6 +7,7 @@ saves each module and then tells what is missing), and the module's check says w
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from domain.clock import Clock
 from domain.model import ProfileSection
@@ -14,7 +15,7 @@ from domain.ports import UnitOfWork
 from domain.problems import Problem
 
 Answers = Mapping[str, object]
-Check = Callable[[Answers], list[Problem]]
+Check = Callable[[Answers, date], list[Problem]]  # the answers and today (Beijing)
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,10 @@ class NoAccount:
     """This chat holds no account of the programme (logged out meanwhile)."""
 
 
-def _judge(module: Module, answers: Answers | None) -> ModuleStatus:
+def _judge(module: Module, answers: Answers | None, today: date) -> ModuleStatus:
     if answers is None:
         return ModuleStatus(module, saved=False, problems=[])
-    return ModuleStatus(module, saved=True, problems=module.check(answers) if module.check else [])
+    return ModuleStatus(module, saved=True, problems=module.check(answers, today) if module.check else [])
 
 
 async def save(
@@ -57,14 +58,17 @@ async def save(
             return NoAccount()
         stored = await uow.profile_sections.get(account.id, module.section)
         if stored is None:
-            await uow.profile_sections.add(ProfileSection(account.id, module.section, dict(answers), clock.now()))
+            stored = ProfileSection(account.id, module.section, dict(answers), clock.now())
+            await uow.profile_sections.add(stored)
         else:
             stored.answers, stored.saved_at = dict(answers), clock.now()
         await uow.commit()
-    return _judge(module, answers)
+    return _judge(module, answers, clock.now().date())
 
 
-async def saved_answers(uow: UnitOfWork, user_id: int, programme_code: str, section: str) -> dict[str, object] | None:
+async def saved_answers(
+    uow: UnitOfWork, user_id: int, programme_code: str, section: str
+) -> dict[str, object] | None:
     async with uow:
         account = await uow.accounts.of_user(user_id, programme_code)
         if account is None or account.id is None:
@@ -74,7 +78,7 @@ async def saved_answers(uow: UnitOfWork, user_id: int, programme_code: str, sect
 
 
 async def status(
-    uow: UnitOfWork, user_id: int, programme_code: str, modules: Sequence[Module]
+    uow: UnitOfWork, clock: Clock, user_id: int, programme_code: str, modules: Sequence[Module]
 ) -> list[ModuleStatus] | NoAccount:
     """Each module: not saved yet, saved but incomplete (with the reasons), or complete."""
     async with uow:
@@ -82,4 +86,4 @@ async def status(
         if account is None or account.id is None:
             return NoAccount()
         stored = {s.section: s.answers for s in await uow.profile_sections.of_account(account.id)}
-    return [_judge(module, stored.get(module.section)) for module in modules]
+    return [_judge(module, stored.get(module.section), clock.now().date()) for module in modules]

@@ -1,0 +1,325 @@
+"""广东住培 学员信息维护 (seed 000 §二): 基本信息, 联系信息, 教育信息, 工作信息, each a form saved on its own.
+
+The fields are declared here as data for the form engine (dialogs/forms.py); every answer is checked
+by domain/, and the education and work rules E1–E4 and W1–W3 by domain/gd_profile.py when a module
+is saved. The seed shows the forms of 基本信息 and 联系信息 only as screenshots, so their fields are
+the usual ones of the 招录系统; the rules of the other two are the seed's.
+"""
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from aiogram import Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from dialogs import forms, render
+from dialogs.forms import NO, YES, Answers, Field, Form, Known, choice, group, text, yes_no
+from dialogs.turn import Turn
+from domain import choices, dates, fields, gd_profile, identity, profiles
+from domain.gd_profile import EducationLevel
+from domain.masking import mask_email, mask_mobile, mask_phone
+from domain.names import parse_real_name
+from domain.phones import parse_mobile, parse_phone
+from domain.problems import Problem
+from domain.text import N_
+
+GD = "gd-residency"
+
+
+class ModuleCb(CallbackData, prefix="m"):
+    section: str
+
+
+# ---------------------------------------------------------------------------------------------------
+# Building blocks
+
+
+def _labels(labels: Mapping[Any, str]) -> forms.Options:
+    return lambda: [(str(value), _(label)) for value, label in labels.items()]
+
+
+def _catalog(catalog: Callable[[], choices.Catalog]) -> forms.Options:
+    return lambda: [(item.code, item.name_zh) for item in catalog().items()]
+
+
+def _from_catalog(catalog: Callable[[], choices.Catalog]) -> forms.Parse:
+    def parse(raw: str, answers: Answers, today: date) -> object:
+        found = catalog().parse(raw)
+        return found if isinstance(found, Problem) else found.code
+
+    return parse
+
+
+def catalog_choice(key: str, label: str, question: str, catalog: Callable[[], choices.Catalog]) -> Field:
+    return choice(key, label, question, _catalog(catalog), parse=_from_catalog(catalog))
+
+
+def _month(*, allow_future: bool = False) -> forms.Parse:
+    def parse(raw: str, answers: Answers, today: date) -> object:
+        month = dates.parse_month(raw, today, allow_future=allow_future)
+        return month if isinstance(month, Problem) else dates.format_month(month)
+
+    return parse
+
+
+def _birth_date(raw: str, answers: Answers, today: date) -> object:
+    day = dates.parse_date(raw, today)
+    return day if isinstance(day, Problem) else dates.format_date(day)
+
+
+def _from_id(known: Known) -> identity.ResidentId | None:
+    # The number was checked at registration; date.max only keeps the wall clock out of it.
+    parsed = identity.parse_resident_id(known.get("id_number", ""), date.max)
+    return None if isinstance(parsed, Problem) else parsed
+
+
+def _short(example: str) -> Callable[[str], object]:
+    return lambda raw: fields.parse_text(raw, example=example)
+
+
+def _is(key: str, value: str) -> Callable[[Answers], bool]:
+    return lambda answers: answers.get(key) == value
+
+
+SEXES = {identity.Sex.MALE: N_("male"), identity.Sex.FEMALE: N_("female")}
+
+
+# ---------------------------------------------------------------------------------------------------
+# The four modules
+
+
+async def show_modules(turn: Turn, note: str | None = None) -> None:
+    """The four modules with what is done and what is missing; a button opens each."""
+    statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, GD, [m.module for m in MODULES])
+    if isinstance(statuses, profiles.NoAccount):
+        await turn.say(_("This chat no longer holds the account. Log in again with /start."))
+        return
+    lines = [note] if note else []
+    lines.append(_("Your profile (学员信息维护): each module is saved on its own."))
+    builder = InlineKeyboardBuilder()
+    for form, status in zip(MODULES, statuses, strict=True):
+        mark, line = module_line(form, status)
+        lines.append(line)
+        builder.button(text=f"{mark} {_(form.title)}", callback_data=ModuleCb(section=form.module.section))
+    builder.adjust(2)
+    if all(status.complete for status in statuses):
+        lines.append(_("All four modules are complete: the application opens in the batch windows."))
+    await turn.say("\n".join(lines), builder.as_markup())
+
+
+async def status_lines(turn: Turn) -> list[str]:
+    """The modules' lines of /status, indented under the account's line."""
+    statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, GD, [m.module for m in MODULES])
+    if isinstance(statuses, profiles.NoAccount):
+        return []
+    return ["    " + module_line(form, status)[1] for form, status in zip(MODULES, statuses, strict=True)]
+
+
+def module_line(form: Form, status: profiles.ModuleStatus) -> tuple[str, str]:
+    """The mark and the line of one module, as the menu and /status show it."""
+    if status.complete:
+        return "✅", _("✅ {module}: complete").format(module=_(form.title))
+    if not status.saved:
+        return "⬜", _("⬜ {module}: not filled in yet").format(module=_(form.title))
+    first = render.problem(status.problems[0]).split("\n")[0]
+    return "⚠️", _("⚠️ {module}: not complete: {reason}").format(module=_(form.title), reason=first)
+
+
+def _check_education(answers: Mapping[str, object], today: date) -> list[Problem]:
+    records = answers.get("records")
+    return gd_profile.check_education(records if isinstance(records, list) else [], today)
+
+
+BASIC = Form(
+    GD,
+    profiles.Module("basic"),
+    N_("Basic information"),
+    (
+        choice(
+            "sex",
+            N_("Sex"),
+            N_("Your sex:"),
+            _labels(SEXES),
+            suggest=lambda answers, known: found.sex.value if (found := _from_id(known)) else None,
+        ),
+        Field(
+            "birth_date",
+            N_("Date of birth"),
+            N_("Your date of birth, as YYYYMMDD (for example 19900307):"),
+            parse=_birth_date,
+            suggest=lambda answers, known: (
+                dates.format_date(found.birth_date) if (found := _from_id(known)) else None
+            ),
+        ),
+        catalog_choice("ethnicity", N_("Ethnic group"), N_("Your ethnic group (民族):"), choices.ethnicities),
+        catalog_choice(
+            "political_status",
+            N_("Political status"),
+            N_("Your political status (政治面貌):"),
+            choices.political_statuses,
+        ),
+        catalog_choice(
+            "province",
+            N_("Province of household registration"),
+            N_("The province of your household registration (户籍所在地):"),
+            choices.provinces,
+        ),
+    ),
+    done=show_modules,
+)
+
+CONTACT = Form(
+    GD,
+    profiles.Module("contact"),
+    N_("Contact information"),
+    (
+        text(
+            "mobile",
+            N_("Mobile"),
+            N_("Your mobile number (11 digits):"),
+            parse_mobile,
+            suggest=lambda answers, known: known.get("mobile") or None,
+            show=mask_mobile,
+        ),
+        text(
+            "email",
+            N_("E-mail address"),
+            N_("Your e-mail address:"),
+            lambda raw: fields.parse_email(raw, refused_providers=()),
+            show=mask_email,
+        ),
+        text("address", N_("Postal address"), N_("Your postal address:"), fields.parse_address),
+        text("postcode", N_("Postcode"), N_("The 6-digit postcode of this address:"), fields.parse_postcode),
+        text(
+            "emergency_name",
+            N_("Emergency contact"),
+            N_("The name of a person to call in an emergency:"),
+            parse_real_name,
+        ),
+        text(
+            "emergency_phone",
+            N_("Emergency contact's phone"),
+            N_("Their phone number (a mobile, or a landline with its area code):"),
+            parse_phone,
+            show=mask_phone,
+        ),
+    ),
+    done=show_modules,
+)
+
+EDUCATION_RECORD = (
+    choice(
+        "level",
+        N_("Level"),
+        N_("The level of this education (学历):"),
+        _labels(gd_profile.EDUCATION_LEVEL_LABELS),
+    ),
+    text("school", N_("School"), N_("The school (毕业院校):"), _short("中山大学")),
+    text("major", N_("Major"), N_("The major (专业):"), _short("临床医学")),
+    choice("degree", N_("Degree"), N_("The degree obtained (学位):"), _labels(gd_profile.DEGREE_LABELS)),
+    Field("start", N_("From"), N_("The month it began, as YYYYMM (for example 200909):"), parse=_month()),
+    Field(
+        "end",
+        N_("To"),
+        N_("The month it ended, as YYYYMM; if you are still studying, the expected graduation month:"),
+        parse=_month(allow_future=True),
+    ),
+    yes_no(
+        "first",
+        N_("First degree (第一学历)"),
+        N_("Is this your 第一学历 (first degree: your first 大专 or 本科 education)?"),
+    ),
+    yes_no(
+        "bachelor_record",
+        N_("Bachelor record (本科学历)"),
+        N_("Is this your 本科学历 (your bachelor education)?"),
+        when=_is("level", EducationLevel.BACHELOR),
+    ),
+    yes_no("highest", N_("Highest degree (最高学历)"), N_("Is this your 最高学历 (highest education)?")),
+)
+
+EDUCATION = Form(
+    GD,
+    profiles.Module("education", _check_education),
+    N_("Education"),
+    (
+        group(
+            "records",
+            N_("Education records"),
+            N_(
+                "Your education, one record each, from the first (大专 or 本科) to the highest. Mark the "
+                "第一学历, the 本科学历 and the 最高学历; one record may carry several marks."
+            ),
+            EDUCATION_RECORD,
+        ),
+    ),
+    done=show_modules,
+)
+
+WORK_RECORD = (
+    text("employer", N_("Employer"), N_("The employer (工作单位):"), _short("广州市第一人民医院")),
+    text("position", N_("Position"), N_("Your position there (职务或岗位):"), _short("住院医师")),
+    Field("start", N_("From"), N_("The month you started, as YYYYMM:"), parse=_month()),
+    yes_no("current", N_("Current employer"), N_("Is this your current employer (是否为当前所在单位)?")),
+    Field("end", N_("To"), N_("The month you left, as YYYYMM:"), parse=_month(), when=_is("current", NO)),
+)
+
+WORK = Form(
+    GD,
+    profiles.Module("work", gd_profile.check_work),
+    N_("Work"),
+    (
+        choice(
+            "applicant_type",
+            N_("Applicant type"),
+            N_(
+                "Your applicant type: 单位人 (sent by an employer), 社会人 (no employer) or 研究生 "
+                "(a clinical master's student). The work rules depend on it."
+            ),
+            _labels(gd_profile.APPLICANT_TYPE_LABELS),
+        ),
+        yes_no(
+            "has_employer",
+            N_("Work history (是否有工作单位)"),
+            N_("Do you have work history (是否有工作单位)?"),
+        ),
+        group(
+            "records",
+            N_("Work records"),
+            N_("Your work history, one record per employer. Mark the current one (是否为当前所在单位)."),
+            WORK_RECORD,
+            when=_is("has_employer", YES),
+        ),
+    ),
+    done=show_modules,
+)
+
+MODULES = tuple(forms.register(form) for form in (BASIC, CONTACT, EDUCATION, WORK))
+
+
+async def known_of(turn: Turn) -> Known:
+    async with turn.uow:
+        account = await turn.uow.accounts.of_user(turn.user_id, GD)
+    if account is None:
+        return {}
+    return {"real_name": account.real_name, "id_number": account.id_number, "mobile": account.mobile}
+
+
+def get_router() -> Router:
+    router = Router(name="gd-profile")
+
+    @router.callback_query(ModuleCb.filter())
+    async def on_module(query: CallbackQuery, callback_data: ModuleCb, turn: Turn) -> None:
+        form = forms.FORMS.get(f"{GD}:{callback_data.section}")
+        known = await known_of(turn)
+        if form is None or not known:
+            await query.answer(_("This button is no longer active."))
+            return
+        await query.answer()
+        await forms.open_form(turn, form, known)
+
+    return router
