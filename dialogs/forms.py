@@ -277,8 +277,10 @@ def _question(data: dict[str, Any], state: str | None) -> Question:
         sub = next((f for f in at.fields if f.key == data.get(SUB)), at.fields[0])
         number = len(answers.get(_draft_key(at), [])) + 1
         inner = _field_question(sub, data, data.get(RECORD, {}))
-        prefix = _("{group}, record {number}").format(group=_(at.label), number=number)
-        return Question(f"{prefix}: {inner.text}", inner.keyboard)
+        text = _("{group}, record {number}: {question}").format(
+            group=_(at.label), number=number, question=inner.text
+        )
+        return Question(text, inner.keyboard)
     return _field_question(at, data, answers)
 
 

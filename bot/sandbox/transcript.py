@@ -589,6 +589,9 @@ class Player:
         reader = self._reader(step.actor)
         self.last_actor = step.actor
         deadline = time.monotonic() + self.wait
+        # A person taps what is on the screen once the bot has answered what they sent before: the
+        # same label on an earlier question must not take the tap meant for the next one.
+        await reader.pull(self.wait, quiet=NEWS_QUIET)
         while True:  # the message offering the button may still be on its way
             try:
                 await reader.person.press(step.label)
