@@ -15,6 +15,7 @@ def get_routers() -> list[Router]:
         recovery,
         registration,
         staff,
+        tj_profile,
     )
 
     # The e-mails' deep links before /start; commands next so that they work in every state; staff
@@ -30,6 +31,7 @@ def get_routers() -> list[Router]:
         nmec_link.get_router(),
         degree.get_router(),
         gd_profile.get_router(),
+        tj_profile.get_router(),
         forms.get_router(),
         fallback.get_router(),
     ]

@@ -9,7 +9,17 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from dialogs import degree, forms, gd_profile, keyboards, login, nmec_link, recovery, registration
+from dialogs import (
+    degree,
+    forms,
+    gd_profile,
+    keyboards,
+    login,
+    nmec_link,
+    recovery,
+    registration,
+    tj_profile,
+)
 from dialogs.keyboards import AccountCb, LanguageCb, ProgrammeCb
 from dialogs.prompts import Step, ask
 from dialogs.turn import Turn
@@ -148,6 +158,8 @@ def get_router() -> Router:
             )
             if chosen.code == gd_profile.GD:
                 await gd_profile.show_modules(turn, registered)
+            elif chosen.code == tj_profile.TJ:
+                await tj_profile.show_module(turn, registered)
             else:
                 await turn.say(registered)
             return

@@ -301,9 +301,10 @@ WORK = Form(
 MODULES = tuple(forms.register(form) for form in (BASIC, CONTACT, EDUCATION, WORK))
 
 
-async def known_of(turn: Turn) -> Known:
+async def known_of(turn: Turn, programme_code: str = GD) -> Known:
+    """What the chat's account of the programme knows, for the forms' suggestions; {} without one."""
     async with turn.uow:
-        account = await turn.uow.accounts.of_user(turn.user_id, GD)
+        account = await turn.uow.accounts.of_user(turn.user_id, programme_code)
     if account is None:
         return {}
     return {"real_name": account.real_name, "id_number": account.id_number, "mobile": account.mobile}

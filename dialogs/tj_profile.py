@@ -1,0 +1,168 @@
+"""天津高职升本 填写基本信息 (seed 002 §2.6): the 考试承诺书 first, accepted with 我遵守, then the form.
+
+The seed's web page shows the pledge, a checkbox and 我遵守; refusing leaves the applicant where they
+were. The pledge's official wording is on the system's page and not in the seed: the text shown here
+states the commitments such pledges make and says so. The form's fields are the usual required ones
+(the seed shows the page only as screenshots).
+"""
+
+from aiogram import F, Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from dialogs import forms
+from dialogs.forms import Answers, Form, Known, choice, text
+from dialogs.gd_profile import SEXES, _from_id, _labels, _month, _short, catalog_choice, known_of, module_line
+from dialogs.turn import Turn
+from domain import choices, fields, profiles
+from domain.masking import mask_mobile
+from domain.phones import parse_mobile
+from domain.text import N_
+
+TJ = "tj-upgrade"
+PLEDGE = profiles.Module("pledge")
+
+
+class PledgeCb(CallbackData, prefix="tp"):
+    action: str  # open, agree, disagree
+
+
+CANDIDATE_TYPES = {"current": N_("Graduating this year (应届)"), "former": N_("Graduated before (往届)")}
+
+BASIC = forms.register(
+    Form(
+        TJ,
+        profiles.Module("basic"),
+        N_("Basic information"),
+        (
+            choice(
+                "sex",
+                N_("Sex"),
+                N_("Your sex:"),
+                _labels(SEXES),
+                suggest=lambda answers, known: found.sex.value if (found := _from_id(known)) else None,
+            ),
+            catalog_choice(
+                "ethnicity", N_("Ethnic group"), N_("Your ethnic group (民族):"), choices.ethnicities
+            ),
+            catalog_choice(
+                "political_status",
+                N_("Political status"),
+                N_("Your political status (政治面貌):"),
+                choices.political_statuses,
+            ),
+            choice(
+                "candidate_type",
+                N_("Candidate type"),
+                N_("Are you graduating this year (应届) or did you graduate before (往届)?"),
+                _labels(CANDIDATE_TYPES),
+            ),
+            text(
+                "school", N_("School"), N_("Your 高职 (college) school (毕业院校):"), _short("天津职业大学")
+            ),
+            text("major", N_("Major"), N_("Your major there (专业):"), _short("护理")),
+            forms.Field(
+                "graduation",
+                N_("Graduation month"),
+                N_("The month you graduated or will graduate, as YYYYMM (for example 202307):"),
+                parse=_month(allow_future=True),
+            ),
+            catalog_choice(
+                "province",
+                N_("Province of household registration"),
+                N_("The province of your household registration (户籍所在地):"),
+                choices.provinces,
+            ),
+            text(
+                "mobile",
+                N_("Mobile"),
+                N_("Your mobile number (11 digits):"),
+                parse_mobile,
+                suggest=lambda answers, known: known.get("mobile") or None,
+                show=mask_mobile,
+            ),
+            text("address", N_("Postal address"), N_("Your postal address:"), fields.parse_address),
+            text(
+                "postcode", N_("Postcode"), N_("The 6-digit postcode of this address:"), fields.parse_postcode
+            ),
+        ),
+        done=lambda turn, note: show_module(turn, note),
+    )
+)
+
+
+def _pledge_text() -> str:
+    return _(
+        "考试承诺书 (the exam pledge). The system's page shows its official wording; "
+        "it commits you to this:\n"
+        "1. The information I give is true, complete and my own; I bear the consequences of false "
+        "information, up to the cancellation of my admission.\n"
+        "2. I meet the conditions of this year's registration, and I have read the admission rules.\n"
+        "3. I keep the exam rules and sit the exam myself; I do not cheat or help anyone cheat.\n"
+        "4. I keep my account, password and admission ticket to myself.\n"
+        "Tap 我遵守 to accept the pledge and fill in your basic information."
+    )
+
+
+async def show_module(turn: Turn, note: str | None = None) -> None:
+    """The basic-information module of 天津高职升本, with its state and one button."""
+    statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, TJ, [BASIC.module])
+    if isinstance(statuses, profiles.NoAccount):
+        await turn.say(_("This chat no longer holds the account. Log in again with /start."))
+        return
+    mark, line = module_line(BASIC, statuses[0])
+    builder = InlineKeyboardBuilder()
+    builder.button(text=f"{mark} {_(BASIC.title)}", callback_data=PledgeCb(action="open"))
+    await turn.say("\n".join([*([note] if note else []), line]), builder.as_markup())
+
+
+async def _pledge_accepted(turn: Turn) -> bool:
+    return await profiles.saved_answers(turn.uow, turn.user_id, TJ, PLEDGE.section) is not None
+
+
+async def _open_basic(turn: Turn, known: Known) -> None:
+    await forms.open_form(turn, BASIC, known)
+
+
+def get_router() -> Router:
+    router = Router(name="tj-profile")
+
+    @router.callback_query(PledgeCb.filter(F.action == "open"))
+    async def on_open(query: CallbackQuery, turn: Turn) -> None:
+        known = await known_of(turn, TJ)
+        if not known:
+            await query.answer(_("This button is no longer active."))
+            return
+        await query.answer()
+        if await _pledge_accepted(turn):
+            await _open_basic(turn, known)
+            return
+        builder = InlineKeyboardBuilder()
+        builder.button(text=_("I agree (我遵守)"), callback_data=PledgeCb(action="agree"))
+        builder.button(text=_("I do not agree"), callback_data=PledgeCb(action="disagree"))
+        await turn.say(_pledge_text(), builder.as_markup())
+
+    @router.callback_query(PledgeCb.filter(F.action == "agree"))
+    async def on_agree(query: CallbackQuery, turn: Turn) -> None:
+        known = await known_of(turn, TJ)
+        if not known:
+            await query.answer(_("This button is no longer active."))
+            return
+        await query.answer()
+        accepted: Answers = {"accepted_at": turn.clock.now().isoformat()}
+        await profiles.save(turn.uow, turn.clock, turn.user_id, TJ, PLEDGE, accepted)
+        await _open_basic(turn, known)
+
+    @router.callback_query(PledgeCb.filter(F.action == "disagree"))
+    async def on_disagree(query: CallbackQuery, turn: Turn) -> None:
+        await query.answer()
+        await turn.say(
+            _(
+                "Without the pledge the system does not let you fill in your information, so I stop here. "
+                "Nothing is lost: /start whenever you are ready."
+            )
+        )
+
+    return router
