@@ -1,0 +1,153 @@
+"""``baoming export profiles``: every applicant's profile in a programme, as CSV (domain/exports.py).
+
+Masked unless ``--unmasked``; an unmasked export is recorded on every account it holds and logged
+with the operator's OS user. The audit entries are committed before a byte is written, and the
+output file is opened before that, so a file that cannot be written costs no audit entry and an
+export is never written without its audit entries.
+"""
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import BinaryIO, Self
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import load_settings, unopenable_database
+from bot.db.tables import accounts
+from bot.db.uow import SqlUnitOfWork
+from bot.logs import setup_logging
+from domain import exports
+from domain.clock import SystemClock
+from domain.model import Account
+from domain.programmes import catalog
+
+logger = logging.getLogger(__name__)
+
+
+class SqlProgrammeAccounts:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def of_programme(self, programme: str) -> list[Account]:
+        query = select(Account).where(accounts.c.programme == programme).order_by(accounts.c.id)
+        return list((await self._session.scalars(query)).all())
+
+
+class SqlExportUnitOfWork(SqlUnitOfWork):
+    """The SQL unit of work that can also list a programme's accounts, in the same session.
+
+    Goes away once AccountRepository has ``of_programme`` (then ``on_database`` of bot/operator.py
+    runs the export like every other operator command).
+    """
+
+    programme_accounts: exports.ProgrammeAccounts
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        self.programme_accounts = SqlProgrammeAccounts(self._entered_session())
+        return self
+
+
+def export_profiles_command(args: argparse.Namespace) -> int:
+    """The handler of ``baoming export profiles`` (wired in bot/operator.py)."""
+    programmes = sorted(catalog())
+    if args.programme not in programmes:
+        print(f"no programme {args.programme}; the programmes are {', '.join(programmes)}", file=sys.stderr)
+        return 1
+    output = _open_output(args.output, force=args.force) if args.output is not None else sys.stdout.buffer
+    if isinstance(output, str):
+        print(output, file=sys.stderr)
+        return 1
+    created = output is not sys.stdout.buffer and output.tell() == 0 and not args.force
+    mode = "unmasked" if args.unmasked else "masked"
+    operator = _os_user()
+
+    async def work(uow: exports.ExportUnitOfWork) -> exports.Table:
+        return await exports.export_profiles(
+            uow, SystemClock(), args.programme, unmasked=args.unmasked, operator=operator
+        )
+
+    try:
+        table = _on_export_database(work)
+    except BaseException:
+        if output is not sys.stdout.buffer:
+            output.close()
+            if created:
+                args.output.unlink(missing_ok=True)  # the empty file this command made
+        raise
+    count = len(table.rows)
+    if args.unmasked:
+        _warn(f"unmasked export of {_accounts(count)} of {args.programme} by OS user {operator}")
+    data = exports.to_csv(table)
+    if output is sys.stdout.buffer:
+        sys.stdout.flush()  # whatever was printed as text goes first
+        output.write(data)
+        output.flush()
+    else:
+        with output:
+            output.truncate(0)  # --force: the file was opened without truncating, in case of failure
+            output.write(data)
+    print(f"exported {_accounts(count)} of {args.programme} ({mode})", file=sys.stderr)
+    return 0
+
+
+def _open_output(path: Path, *, force: bool) -> BinaryIO | str:
+    """The file opened for writing, or why not. Readable by its owner only: it holds personal data."""
+    flags = os.O_WRONLY | os.O_CREAT | (0 if force else os.O_EXCL)
+    try:
+        descriptor = os.open(path, flags, 0o600)
+    except FileExistsError:
+        return f"{path}: the file exists; --force overwrites it"
+    except OSError as error:
+        return f"{path}: cannot write the file: {error.strerror}"
+    return os.fdopen(descriptor, "wb")
+
+
+def _on_export_database(work: Callable[[exports.ExportUnitOfWork], Awaitable[exports.Table]]) -> exports.Table:
+    """``on_database`` of bot/operator.py, with the unit of work that lists accounts."""
+
+    async def run() -> exports.Table:
+        from sqlalchemy.exc import OperationalError
+
+        from bot.db.engine import create_engine, create_session_factory
+        from bot.db.migrate import upgrade_to_head
+        from bot.db.tables import start_mappers
+
+        url = load_settings().database_url
+        try:
+            await upgrade_to_head(url)
+        except (OperationalError, OSError) as error:
+            raise unopenable_database(error) from None
+        start_mappers()
+        engine = create_engine(url)
+        try:
+            return await work(SqlExportUnitOfWork(create_session_factory(engine)))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in the environment and none for the uid
+        return f"uid {os.getuid()}"
+
+
+def _warn(message: str) -> None:
+    # Operator commands set up no logging; a process that did (tests, a wrapper) keeps its own.
+    if not logging.getLogger().handlers:
+        setup_logging("WARNING")
+    logger.warning(message)
+
+
+def _accounts(count: int) -> str:
+    return f"{count} account" + ("" if count == 1 else "s")
