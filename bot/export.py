@@ -61,11 +61,11 @@ def export_profiles_command(args: argparse.Namespace) -> int:
     if args.programme not in programmes:
         print(f"no programme {args.programme}; the programmes are {', '.join(programmes)}", file=sys.stderr)
         return 1
+    existed = args.output is not None and args.output.exists()
     output = _open_output(args.output, force=args.force) if args.output is not None else sys.stdout.buffer
     if isinstance(output, str):
         print(output, file=sys.stderr)
         return 1
-    created = output is not sys.stdout.buffer and output.tell() == 0 and not args.force
     mode = "unmasked" if args.unmasked else "masked"
     operator = _os_user()
 
@@ -79,12 +79,12 @@ def export_profiles_command(args: argparse.Namespace) -> int:
     except BaseException:
         if output is not sys.stdout.buffer:
             output.close()
-            if created:
+            if not existed:
                 args.output.unlink(missing_ok=True)  # the empty file this command made
         raise
     count = len(table.rows)
     if args.unmasked:
-        _warn(f"unmasked export of {_accounts(count)} of {args.programme} by OS user {operator}")
+        _warn("unmasked export of %s of %s by OS user %s", _accounts(count), args.programme, operator)
     data = exports.to_csv(table)
     if output is sys.stdout.buffer:
         sys.stdout.flush()  # whatever was printed as text goes first
@@ -92,7 +92,7 @@ def export_profiles_command(args: argparse.Namespace) -> int:
         output.flush()
     else:
         with output:
-            output.truncate(0)  # --force: the file was opened without truncating, in case of failure
+            output.truncate(0)  # --force opened the file without truncating it, in case of a failure
             output.write(data)
     print(f"exported {_accounts(count)} of {args.programme} ({mode})", file=sys.stderr)
     return 0
@@ -110,7 +110,9 @@ def _open_output(path: Path, *, force: bool) -> BinaryIO | str:
     return os.fdopen(descriptor, "wb")
 
 
-def _on_export_database(work: Callable[[exports.ExportUnitOfWork], Awaitable[exports.Table]]) -> exports.Table:
+def _on_export_database(
+    work: Callable[[exports.ExportUnitOfWork], Awaitable[exports.Table]],
+) -> exports.Table:
     """``on_database`` of bot/operator.py, with the unit of work that lists accounts."""
 
     async def run() -> exports.Table:
@@ -142,11 +144,11 @@ def _os_user() -> str:
         return f"uid {os.getuid()}"
 
 
-def _warn(message: str) -> None:
+def _warn(message: str, *args: object) -> None:
     # Operator commands set up no logging; a process that did (tests, a wrapper) keeps its own.
     if not logging.getLogger().handlers:
         setup_logging("WARNING")
-    logger.warning(message)
+    logger.warning(message, *args)
 
 
 def _accounts(count: int) -> str:

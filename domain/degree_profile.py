@@ -1,4 +1,4 @@
-"""同等学力申硕 填写基本信息 and 填写规培、医师证书信息 (seed 003 §七): the checks made when a module is saved.
+"""同等学力申硕 填写基本信息 and 填写规培、医师证书信息 (seed 003 §七): the checks made at 保存.
 
 Both checks take the answers as the form engine stores them (plain strings; 个人经历 a list of records
 {"start", "end", "unit", "role"}, months as YYYYMM; a missing key counts as empty) and return every
@@ -73,7 +73,7 @@ ID_TYPES_WITH_BIRTH_DATE = frozenset({IdType.RESIDENT_ID, IdType.HMT_RESIDENCE_P
 
 
 class Certificate(StrEnum):
-    """The certificates of 填写规培、医师证书信息; the answers' keys are ``<value>_number`` and ``<value>_date``."""
+    """The certificates of 填写规培、医师证书信息; answers ``<value>_number`` and ``<value>_date``."""
 
     RESIDENCY = "residency"  # 住院医师规范化培训合格证书 (规培合格证书)
     QUALIFICATION = "qualification"  # 医师资格证书
@@ -137,7 +137,8 @@ PRIOR_DEGREE_NOT_AFTER_BIRTH = N_(
 )
 # 个人经历
 HISTORY_EMPTY = N_(
-    "Add your personal history (个人经历), one record per period of study or work, up to this month ({month})."
+    "Add your personal history (个人经历), one record per period of study or work, "
+    "up to this month ({month})."
 )
 HISTORY_NOT_UP_TO_DATE = N_(
     "Your personal history must run up to this month, {month} (填写至本年本月): "
@@ -195,7 +196,7 @@ def _day(raw: str) -> date | None:
 
 
 def prior_degree_after_birth(birth_date: str, month: str) -> Problem | None:
-    """获前置学位年月 (YYYYMM) in a month after the one of 出生日期 (YYYYMMDD); None when either is unreadable."""
+    """获前置学位年月 (YYYYMM) after the month of 出生日期 (YYYYMMDD); None also when either is unreadable."""
     born, obtained = _day(birth_date), _month(month)
     if born is None or obtained is None or obtained > born.replace(day=1):
         return None
