@@ -7,52 +7,21 @@ export is never written without its audit entries.
 """
 
 import argparse
-import asyncio
 import getpass
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import BinaryIO, Self
+from typing import BinaryIO
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.config import load_settings, unopenable_database
-from bot.db.tables import accounts
-from bot.db.uow import SqlUnitOfWork
 from bot.logs import setup_logging
+from bot.operator import on_database
 from domain import exports
 from domain.clock import SystemClock
-from domain.model import Account
+from domain.ports import UnitOfWork
 from domain.programmes import catalog
 
 logger = logging.getLogger(__name__)
-
-
-class SqlProgrammeAccounts:
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def of_programme(self, programme: str) -> list[Account]:
-        query = select(Account).where(accounts.c.programme == programme).order_by(accounts.c.id)
-        return list((await self._session.scalars(query)).all())
-
-
-class SqlExportUnitOfWork(SqlUnitOfWork):
-    """The SQL unit of work that can also list a programme's accounts, in the same session.
-
-    Goes away once AccountRepository has ``of_programme`` (then ``on_database`` of bot/operator.py
-    runs the export like every other operator command).
-    """
-
-    programme_accounts: exports.ProgrammeAccounts
-
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        self.programme_accounts = SqlProgrammeAccounts(self._entered_session())
-        return self
 
 
 def export_profiles_command(args: argparse.Namespace) -> int:
@@ -69,13 +38,13 @@ def export_profiles_command(args: argparse.Namespace) -> int:
     mode = "unmasked" if args.unmasked else "masked"
     operator = _os_user()
 
-    async def work(uow: exports.ExportUnitOfWork) -> exports.Table:
+    async def work(uow: UnitOfWork) -> exports.Table:
         return await exports.export_profiles(
             uow, SystemClock(), args.programme, unmasked=args.unmasked, operator=operator
         )
 
     try:
-        table = _on_export_database(work)
+        table = on_database(work)
     except BaseException:
         if output is not sys.stdout.buffer:
             output.close()
@@ -108,33 +77,6 @@ def _open_output(path: Path, *, force: bool) -> BinaryIO | str:
     except OSError as error:
         return f"{path}: cannot write the file: {error.strerror}"
     return os.fdopen(descriptor, "wb")
-
-
-def _on_export_database(
-    work: Callable[[exports.ExportUnitOfWork], Awaitable[exports.Table]],
-) -> exports.Table:
-    """``on_database`` of bot/operator.py, with the unit of work that lists accounts."""
-
-    async def run() -> exports.Table:
-        from sqlalchemy.exc import OperationalError
-
-        from bot.db.engine import create_engine, create_session_factory
-        from bot.db.migrate import upgrade_to_head
-        from bot.db.tables import start_mappers
-
-        url = load_settings().database_url
-        try:
-            await upgrade_to_head(url)
-        except (OperationalError, OSError) as error:
-            raise unopenable_database(error) from None
-        start_mappers()
-        engine = create_engine(url)
-        try:
-            return await work(SqlExportUnitOfWork(create_session_factory(engine)))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
 
 
 def _os_user() -> str:

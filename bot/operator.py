@@ -5,6 +5,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from bot.config import load_settings, unopenable_database
 from domain import identity, staff
@@ -54,6 +55,32 @@ def add_operator_commands(commands: "argparse._SubParsersAction[argparse.Argumen
     listing.add_argument("--region", metavar="CODE", choices=sorted(known_regions()))
     listing.set_defaults(handler=_registrations_list)
 
+    export = commands.add_parser(
+        "export", help="export applicants' data (masked unless --unmasked)"
+    ).add_subparsers(required=True, metavar="WHAT")
+    profiles = export.add_parser(
+        "profiles", help="every account of a programme with its profile, one row each (CSV, UTF-8 with BOM)"
+    )
+    # Checked by the handler, not by choices: an unknown programme is one line and exit 1.
+    profiles.add_argument(
+        "--programme", required=True, metavar="CODE", help="one of " + ", ".join(programmes)
+    )
+    profiles.add_argument("--format", choices=["csv"], default="csv", help="the file format (csv)")
+    profiles.add_argument(
+        "--unmasked",
+        action="store_true",
+        help="full ID numbers, mobiles and e-mail addresses; recorded in every account's audit trail",
+    )
+    profiles.add_argument("--output", metavar="FILE", type=Path, help="write FILE instead of stdout")
+    profiles.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    profiles.set_defaults(handler=_export_profiles)
+
+
+def _export_profiles(args: argparse.Namespace) -> int:
+    from bot.export import export_profiles_command
+
+    return export_profiles_command(args)
+
 
 def _telegram_id(value: str) -> str:
     if not (value.isascii() and value.isdigit()):
@@ -61,10 +88,13 @@ def _telegram_id(value: str) -> str:
     return str(int(value))
 
 
-def on_database(work: "Callable[[UnitOfWork], Awaitable[int]]") -> int:
+T = TypeVar("T")
+
+
+def on_database(work: "Callable[[UnitOfWork], Awaitable[T]]") -> T:
     """Migrate the database of DATABASE_URL, then run ``work`` with a unit of work on it."""
 
-    async def run() -> int:
+    async def run() -> T:
         from sqlalchemy.exc import OperationalError
 
         from bot.db.engine import create_engine, create_session_factory

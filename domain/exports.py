@@ -19,17 +19,12 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, cast
 
 from domain import audit
 from domain.clock import BEIJING, Clock
 from domain.masking import mask_email, mask_id_number, mask_mobile, mask_personal_data, mask_phone
 from domain.model import Account, AccountEvent, ProfileSection
 from domain.ports import UnitOfWork
-
-# The audit event of an unmasked export. Not yet an AccountEvent member (domain/model.py): until it
-# is, it is passed to audit.record as one, which stores any string.
-EXPORTED_UNMASKED = "exported_unmasked"
 
 ACCOUNT_COLUMNS = ("username", "real_name", "id_number", "mobile", "email", "created_at", "activated_at")
 
@@ -140,25 +135,13 @@ def _inert(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
-class ProgrammeAccounts(Protocol):
-    async def of_programme(self, programme: str) -> list[Account]:
-        """Every account of the programme, by id."""
-        ...
-
-
-class ExportUnitOfWork(UnitOfWork, Protocol):
-    """A unit of work that can also list a programme's accounts (not yet in AccountRepository)."""
-
-    programme_accounts: ProgrammeAccounts
-
-
 async def export_profiles(
-    uow: ExportUnitOfWork, clock: Clock, programme: str, *, unmasked: bool, operator: str
+    uow: UnitOfWork, clock: Clock, programme: str, *, unmasked: bool, operator: str
 ) -> Table:
     """Every account of the programme with its profile; ``unmasked`` is recorded on each account,
     with the operator's name, before the table is returned."""
     async with uow:
-        accounts = await uow.programme_accounts.of_programme(programme)
+        accounts = await uow.accounts.of_programme(programme)
         applicants = [
             Applicant(account, await uow.profile_sections.of_account(account.id))
             for account in accounts
@@ -170,7 +153,7 @@ async def export_profiles(
                     uow,
                     clock,
                     applicant.account.id or 0,
-                    cast(AccountEvent, EXPORTED_UNMASKED),
+                    AccountEvent.EXPORTED_UNMASKED,
                     detail={"operator": operator},
                 )
             await uow.commit()

@@ -147,6 +147,7 @@ class AccountEvent(StrEnum):
     RECOVERED = "recovered"
     LOGGED_OUT = "logged_out"
     TAKEN_OVER = "taken_over"  # another chat proved the mobile and now holds the account
+    EXPORTED_UNMASKED = "exported_unmasked"  # an operator exported the profile without masking
     LOGIN_FAILED = "login_failed"  # a wrong password; five in a row lock the log-in (domain/login.py)
 
 

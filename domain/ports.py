@@ -47,6 +47,10 @@ class AccountRepository(Protocol):
         """Store a new account and return it with its id set."""
         ...
 
+    async def of_programme(self, programme: str) -> list[Account]:
+        """Every account of the programme, by id."""
+        ...
+
     async def unactivated(self, programme: str, created_before: datetime) -> list[Account]:
         """Accounts never activated that were created before then, oldest first."""
         ...

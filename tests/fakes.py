@@ -124,6 +124,10 @@ class FakeAccountRepository:
         self._guard.tables().accounts[account.id] = account
         return account
 
+    async def of_programme(self, programme: str) -> list[Account]:
+        found = [a for a in self._guard.tables().accounts.values() if a.programme == programme]
+        return sorted(found, key=lambda a: a.id or 0)
+
     async def unactivated(self, programme: str, created_before: datetime) -> list[Account]:
         found = [
             a

@@ -83,6 +83,10 @@ class SqlAccountRepository:
         await self._session.flush()
         return account
 
+    async def of_programme(self, programme: str) -> list[Account]:
+        query = select(Account).where(accounts.c.programme == programme).order_by(accounts.c.id)
+        return list(await self._session.scalars(query))
+
     async def unactivated(self, programme: str, created_before: datetime) -> list[Account]:
         query = (
             select(Account)
