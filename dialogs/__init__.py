@@ -7,6 +7,7 @@ def get_routers() -> list[Router]:
     from dialogs import (
         commands,
         degree,
+        degree_profile,
         fallback,
         forms,
         gd_profile,
@@ -32,6 +33,7 @@ def get_routers() -> list[Router]:
         degree.get_router(),
         gd_profile.get_router(),
         tj_profile.get_router(),
+        degree_profile.get_router(),
         forms.get_router(),
         fallback.get_router(),
     ]

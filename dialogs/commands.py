@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from dialogs import (
     degree,
+    degree_profile,
     forms,
     gd_profile,
     keyboards,
@@ -158,6 +159,8 @@ def get_router() -> Router:
             )
             if chosen.code == gd_profile.GD:
                 await gd_profile.show_modules(turn, registered)
+            elif chosen.code == degree_profile.DEGREE and await _is_active(turn, chosen.code):
+                await degree_profile.show_modules(turn, registered)
             elif chosen.code == tj_profile.TJ:
                 await tj_profile.show_module(turn, registered)
             else:
@@ -197,6 +200,8 @@ def get_router() -> Router:
             lines += _status_lines(item, account, step if data.get("programme") == item.code else None, data)
             if account is not None and item.code == gd_profile.GD:
                 lines += await gd_profile.status_lines(turn)
+            if account is not None and account.is_active and item.code == degree_profile.DEGREE:
+                lines += await degree_profile.status_lines(turn)
         await message.answer("\n".join(lines))
 
     @router.message(Command("cancel"))
@@ -239,6 +244,11 @@ def get_router() -> Router:
             await bot.send_message(query.from_user.id, _("From now on I write in English."))
 
     return router
+
+
+async def _is_active(turn: Turn, code: str) -> bool:
+    account = await account_of(turn.uow, turn.user_id, code)
+    return account is not None and account.is_active
 
 
 async def registered_username(uow: UnitOfWork, user: ChatUser, code: str) -> str | None:

@@ -6,9 +6,8 @@ is saved. The seed shows the forms of 基本信息 and 联系信息 only as scre
 the usual ones of the 招录系统; the rules of the other two are the seed's.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from aiogram import Router
 from aiogram.filters.callback_data import CallbackData
@@ -16,10 +15,21 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from dialogs import forms, render
-from dialogs.forms import NO, YES, Answers, Field, Form, Known, choice, group, text, yes_no
+from dialogs import forms
+from dialogs.forms import NO, YES, Field, Form, Known, choice, group, text, yes_no
+from dialogs.profile_fields import (
+    SEXES,
+    answer_is,
+    birth_date,
+    catalog_choice,
+    labels,
+    module_line,
+    month,
+    resident_id_of,
+    short_text,
+)
 from dialogs.turn import Turn
-from domain import choices, dates, fields, gd_profile, identity, profiles
+from domain import choices, dates, fields, gd_profile, profiles
 from domain.gd_profile import EducationLevel
 from domain.masking import mask_email, mask_mobile, mask_phone
 from domain.names import parse_real_name
@@ -32,60 +42,6 @@ GD = "gd-residency"
 
 class ModuleCb(CallbackData, prefix="m"):
     section: str
-
-
-# ---------------------------------------------------------------------------------------------------
-# Building blocks
-
-
-def _labels(labels: Mapping[Any, str]) -> forms.Options:
-    return lambda: [(str(value), _(label)) for value, label in labels.items()]
-
-
-def _catalog(catalog: Callable[[], choices.Catalog]) -> forms.Options:
-    return lambda: [(item.code, item.name_zh) for item in catalog().items()]
-
-
-def _from_catalog(catalog: Callable[[], choices.Catalog]) -> forms.Parse:
-    def parse(raw: str, answers: Answers, today: date) -> object:
-        found = catalog().parse(raw)
-        return found if isinstance(found, Problem) else found.code
-
-    return parse
-
-
-def catalog_choice(key: str, label: str, question: str, catalog: Callable[[], choices.Catalog]) -> Field:
-    return choice(key, label, question, _catalog(catalog), parse=_from_catalog(catalog))
-
-
-def _month(*, allow_future: bool = False) -> forms.Parse:
-    def parse(raw: str, answers: Answers, today: date) -> object:
-        month = dates.parse_month(raw, today, allow_future=allow_future)
-        return month if isinstance(month, Problem) else dates.format_month(month)
-
-    return parse
-
-
-def _birth_date(raw: str, answers: Answers, today: date) -> object:
-    day = dates.parse_date(raw, today)
-    return day if isinstance(day, Problem) else dates.format_date(day)
-
-
-def _from_id(known: Known) -> identity.ResidentId | None:
-    # The number was checked at registration; date.max only keeps the wall clock out of it.
-    parsed = identity.parse_resident_id(known.get("id_number", ""), date.max)
-    return None if isinstance(parsed, Problem) else parsed
-
-
-def _short(example: str) -> Callable[[str], object]:
-    return lambda raw: fields.parse_text(raw, example=example)
-
-
-def _is(key: str, value: str) -> Callable[[Answers], bool]:
-    return lambda answers: answers.get(key) == value
-
-
-SEXES = {identity.Sex.MALE: N_("male"), identity.Sex.FEMALE: N_("female")}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -119,16 +75,6 @@ async def status_lines(turn: Turn) -> list[str]:
     return ["    " + module_line(form, status)[1] for form, status in zip(MODULES, statuses, strict=True)]
 
 
-def module_line(form: Form, status: profiles.ModuleStatus) -> tuple[str, str]:
-    """The mark and the line of one module, as the menu and /status show it."""
-    if status.complete:
-        return "✅", _("✅ {module}: complete").format(module=_(form.title))
-    if not status.saved:
-        return "⬜", _("⬜ {module}: not filled in yet").format(module=_(form.title))
-    first = render.problem(status.problems[0]).split("\n")[0]
-    return "⚠️", _("⚠️ {module}: not complete: {reason}").format(module=_(form.title), reason=first)
-
-
 def _check_education(answers: Mapping[str, object], today: date) -> list[Problem]:
     records = answers.get("records")
     return gd_profile.check_education(records if isinstance(records, list) else [], today)
@@ -143,16 +89,16 @@ BASIC = Form(
             "sex",
             N_("Sex"),
             N_("Your sex:"),
-            _labels(SEXES),
-            suggest=lambda answers, known: found.sex.value if (found := _from_id(known)) else None,
+            labels(SEXES),
+            suggest=lambda answers, known: found.sex.value if (found := resident_id_of(known)) else None,
         ),
         Field(
             "birth_date",
             N_("Date of birth"),
             N_("Your date of birth, as YYYYMMDD (for example 19900307):"),
-            parse=_birth_date,
+            parse=birth_date,
             suggest=lambda answers, known: (
-                dates.format_date(found.birth_date) if (found := _from_id(known)) else None
+                dates.format_date(found.birth_date) if (found := resident_id_of(known)) else None
             ),
         ),
         catalog_choice("ethnicity", N_("Ethnic group"), N_("Your ethnic group (民族):"), choices.ethnicities),
@@ -216,17 +162,17 @@ EDUCATION_RECORD = (
         "level",
         N_("Level"),
         N_("The level of this education (学历):"),
-        _labels(gd_profile.EDUCATION_LEVEL_LABELS),
+        labels(gd_profile.EDUCATION_LEVEL_LABELS),
     ),
-    text("school", N_("School"), N_("The school (毕业院校):"), _short("中山大学")),
-    text("major", N_("Major"), N_("The major (专业):"), _short("临床医学")),
-    choice("degree", N_("Degree"), N_("The degree obtained (学位):"), _labels(gd_profile.DEGREE_LABELS)),
-    Field("start", N_("From"), N_("The month it began, as YYYYMM (for example 200909):"), parse=_month()),
+    text("school", N_("School"), N_("The school (毕业院校):"), short_text("中山大学")),
+    text("major", N_("Major"), N_("The major (专业):"), short_text("临床医学")),
+    choice("degree", N_("Degree"), N_("The degree obtained (学位):"), labels(gd_profile.DEGREE_LABELS)),
+    Field("start", N_("From"), N_("The month it began, as YYYYMM (for example 200909):"), parse=month()),
     Field(
         "end",
         N_("To"),
         N_("The month it ended, as YYYYMM; if you are still studying, the expected graduation month:"),
-        parse=_month(allow_future=True),
+        parse=month(allow_future=True),
     ),
     yes_no(
         "first",
@@ -237,7 +183,7 @@ EDUCATION_RECORD = (
         "bachelor_record",
         N_("Bachelor record (本科学历)"),
         N_("Is this your 本科学历 (your bachelor education)?"),
-        when=_is("level", EducationLevel.BACHELOR),
+        when=answer_is("level", EducationLevel.BACHELOR),
     ),
     yes_no("highest", N_("Highest degree (最高学历)"), N_("Is this your 最高学历 (highest education)?")),
 )
@@ -261,11 +207,13 @@ EDUCATION = Form(
 )
 
 WORK_RECORD = (
-    text("employer", N_("Employer"), N_("The employer (工作单位):"), _short("广州市第一人民医院")),
-    text("position", N_("Position"), N_("Your position there (职务或岗位):"), _short("住院医师")),
-    Field("start", N_("From"), N_("The month you started, as YYYYMM:"), parse=_month()),
+    text("employer", N_("Employer"), N_("The employer (工作单位):"), short_text("广州市第一人民医院")),
+    text("position", N_("Position"), N_("Your position there (职务或岗位):"), short_text("住院医师")),
+    Field("start", N_("From"), N_("The month you started, as YYYYMM:"), parse=month()),
     yes_no("current", N_("Current employer"), N_("Is this your current employer (是否为当前所在单位)?")),
-    Field("end", N_("To"), N_("The month you left, as YYYYMM:"), parse=_month(), when=_is("current", NO)),
+    Field(
+        "end", N_("To"), N_("The month you left, as YYYYMM:"), parse=month(), when=answer_is("current", NO)
+    ),
 )
 
 WORK = Form(
@@ -280,7 +228,7 @@ WORK = Form(
                 "Your applicant type: 单位人 (sent by an employer), 社会人 (no employer) or 研究生 "
                 "(a clinical master's student). The work rules depend on it."
             ),
-            _labels(gd_profile.APPLICANT_TYPE_LABELS),
+            labels(gd_profile.APPLICANT_TYPE_LABELS),
         ),
         yes_no(
             "has_employer",
@@ -292,7 +240,7 @@ WORK = Form(
             N_("Work records"),
             N_("Your work history, one record per employer. Mark the current one (是否为当前所在单位)."),
             WORK_RECORD,
-            when=_is("has_employer", YES),
+            when=answer_is("has_employer", YES),
         ),
     ),
     done=show_modules,

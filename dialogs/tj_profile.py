@@ -14,7 +14,16 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from dialogs import forms
 from dialogs.forms import Answers, Form, Known, choice, text
-from dialogs.gd_profile import SEXES, _from_id, _labels, _month, _short, catalog_choice, known_of, module_line
+from dialogs.gd_profile import known_of
+from dialogs.profile_fields import (
+    SEXES,
+    catalog_choice,
+    labels,
+    module_line,
+    month,
+    resident_id_of,
+    short_text,
+)
 from dialogs.turn import Turn
 from domain import choices, fields, profiles
 from domain.masking import mask_mobile
@@ -41,8 +50,8 @@ BASIC = forms.register(
                 "sex",
                 N_("Sex"),
                 N_("Your sex:"),
-                _labels(SEXES),
-                suggest=lambda answers, known: found.sex.value if (found := _from_id(known)) else None,
+                labels(SEXES),
+                suggest=lambda answers, known: found.sex.value if (found := resident_id_of(known)) else None,
             ),
             catalog_choice(
                 "ethnicity", N_("Ethnic group"), N_("Your ethnic group (民族):"), choices.ethnicities
@@ -57,17 +66,20 @@ BASIC = forms.register(
                 "candidate_type",
                 N_("Candidate type"),
                 N_("Are you graduating this year (应届) or did you graduate before (往届)?"),
-                _labels(CANDIDATE_TYPES),
+                labels(CANDIDATE_TYPES),
             ),
             text(
-                "school", N_("School"), N_("Your 高职 (college) school (毕业院校):"), _short("天津职业大学")
+                "school",
+                N_("School"),
+                N_("Your 高职 (college) school (毕业院校):"),
+                short_text("天津职业大学"),
             ),
-            text("major", N_("Major"), N_("Your major there (专业):"), _short("护理")),
+            text("major", N_("Major"), N_("Your major there (专业):"), short_text("护理")),
             forms.Field(
                 "graduation",
                 N_("Graduation month"),
                 N_("The month you graduated or will graduate, as YYYYMM (for example 202307):"),
-                parse=_month(allow_future=True),
+                parse=month(allow_future=True),
             ),
             catalog_choice(
                 "province",
