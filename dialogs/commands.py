@@ -199,9 +199,9 @@ def get_router() -> Router:
             account = await account_of(uow, user.id or 0, item.code)
             lines += _status_lines(item, account, step if data.get("programme") == item.code else None, data)
             if account is not None and item.code == gd_profile.GD:
-                lines += await gd_profile.status_lines(turn)
+                lines += await gd_profile.MENU.status_lines(turn)
             if account is not None and account.is_active and item.code == degree_profile.DEGREE:
-                lines += await degree_profile.status_lines(turn)
+                lines += await degree_profile.MENU.status_lines(turn)
         await message.answer("\n".join(lines))
 
     @router.message(Command("cancel"))

@@ -9,13 +9,7 @@ holds (the real name, the country or region, the ID document) is offered as a su
 from collections.abc import Callable
 from datetime import date
 
-from aiogram import Router
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-
-from dialogs import forms
+from dialogs import forms, profile_fields
 from dialogs.degree import COMMON_REGIONS
 from dialogs.forms import Answers, Field, Form, Known, choice, group, text
 from dialogs.profile_fields import (
@@ -23,7 +17,6 @@ from dialogs.profile_fields import (
     birth_date,
     catalog_choice,
     labels,
-    module_line,
     month,
     short_text,
 )
@@ -36,10 +29,6 @@ from domain.problems import Problem
 from domain.text import N_
 
 DEGREE = email_accounts.DEGREE
-
-
-class DegreeModuleCb(CallbackData, prefix="dm"):
-    section: str
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -121,29 +110,7 @@ def _given(key: str) -> Callable[[Answers], bool]:
 
 
 async def show_modules(turn: Turn, note: str | None = None) -> None:
-    """The 学位申请 menu: each module with what is done and what is missing; a button opens each."""
-    statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, DEGREE, [m.module for m in MODULES])
-    if isinstance(statuses, profiles.NoAccount):
-        await turn.say(_("This chat no longer holds the account. Log in again with /start."))
-        return
-    lines = [note] if note else []
-    lines.append(_("Degree application (学位申请): each part is saved on its own."))
-    builder = InlineKeyboardBuilder()
-    for form, status in zip(MODULES, statuses, strict=True):
-        mark, line = module_line(form, status)
-        lines.append(line)
-        menu_name = _(MENU_NAMES[form.module.section])
-        builder.button(text=f"{mark} {menu_name}", callback_data=DegreeModuleCb(section=form.module.section))
-    builder.adjust(1)
-    await turn.say("\n".join(lines), builder.as_markup())
-
-
-async def status_lines(turn: Turn) -> list[str]:
-    """The modules' lines of /status, indented under the account's line."""
-    statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, DEGREE, [m.module for m in MODULES])
-    if isinstance(statuses, profiles.NoAccount):
-        return []
-    return ["    " + module_line(form, status)[1] for form, status in zip(MODULES, statuses, strict=True)]
+    await MENU.show(turn, note)
 
 
 HISTORY_RECORD = (
@@ -351,17 +318,13 @@ async def known_of(turn: Turn) -> Known:
     }
 
 
-def get_router() -> Router:
-    router = Router(name="degree-profile")
-
-    @router.callback_query(DegreeModuleCb.filter())
-    async def on_module(query: CallbackQuery, callback_data: DegreeModuleCb, turn: Turn) -> None:
-        form = forms.FORMS.get(f"{DEGREE}:{callback_data.section}")
-        known = await known_of(turn)
-        if form is None or not known:
-            await query.answer(_("This button is no longer active."))
-            return
-        await query.answer()
-        await forms.open_form(turn, form, known)
-
-    return router
+MENU = profile_fields.menu(
+    profile_fields.Menu(
+        DEGREE,
+        MODULES,
+        N_("Degree application (学位申请): each part is saved on its own."),
+        known_of,
+        names=MENU_NAMES,
+        columns=1,
+    )
+)

@@ -365,8 +365,7 @@ async def _keep(turn: Turn, key: str, value: object) -> None:
 
 async def _answer(turn: Turn, raw: str) -> None:
     data = await turn.data()
-    form = _form(data)
-    f = _field(form, str(data.get(AT, ""))) if form else None
+    f = _at(data)
     if f is None or f.parse is None:
         await _go_on(turn)
         return
@@ -379,8 +378,7 @@ async def _answer(turn: Turn, raw: str) -> None:
 
 async def _answer_sub(turn: Turn, raw: str) -> None:
     data = await turn.data()
-    form = _form(data)
-    group_field = _field(form, str(data.get(AT, ""))) if form else None
+    group_field = _at(data)
     sub = next((f for f in group_field.fields if f.key == data.get(SUB)), None) if group_field else None
     if group_field is None or sub is None or sub.parse is None:
         await _go_on(turn)
@@ -402,10 +400,15 @@ async def _answer_sub(turn: Turn, raw: str) -> None:
     await _ask(turn, FormState.records, _("Record {number} added.").format(number=len(draft)))
 
 
+def _at(data: dict[str, Any]) -> Field | None:
+    """The field of the form being asked (a group, while its records are being edited)."""
+    form = _form(data)
+    return _field(form, str(data.get(AT, ""))) if form else None
+
+
 def _current(data: dict[str, Any], state: str | None) -> Field | None:
     """The field (or sub-field) being asked."""
-    form = _form(data)
-    f = _field(form, str(data.get(AT, ""))) if form else None
+    f = _at(data)
     if f is not None and state == FormState.record_field.state:
         return next((s for s in f.fields if s.key == data.get(SUB)), None)
     return f
@@ -469,8 +472,7 @@ def get_router() -> Router:
     async def on_add(query: CallbackQuery, turn: Turn) -> None:
         await query.answer()
         data = await turn.data()
-        form = _form(data)
-        f = _field(form, str(data.get(AT, ""))) if form else None
+        f = _at(data)
         if f is None:
             await _go_on(turn)
             return
@@ -480,8 +482,7 @@ def get_router() -> Router:
     @router.callback_query(FormState.records, FormCb.filter(F.action == "delete"))
     async def on_delete(query: CallbackQuery, callback_data: FormCb, turn: Turn) -> None:
         data = await turn.data()
-        form = _form(data)
-        f = _field(form, str(data.get(AT, ""))) if form else None
+        f = _at(data)
         answers: Answers = data.get(ANSWERS, {})
         draft = list(answers.get(_draft_key(f), [])) if f else []
         number = int(callback_data.value) if callback_data.value.isdigit() else 0
@@ -497,8 +498,7 @@ def get_router() -> Router:
     async def on_done(query: CallbackQuery, turn: Turn) -> None:
         await query.answer()
         data = await turn.data()
-        form = _form(data)
-        f = _field(form, str(data.get(AT, ""))) if form else None
+        f = _at(data)
         if f is None:
             await _go_on(turn)
             return

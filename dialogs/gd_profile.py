@@ -9,13 +9,7 @@ the usual ones of the 招录系统; the rules of the other two are the seed's.
 from collections.abc import Mapping
 from datetime import date
 
-from aiogram import Router
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-
-from dialogs import forms
+from dialogs import forms, profile_fields
 from dialogs.forms import NO, YES, Field, Form, Known, choice, group, text, yes_no
 from dialogs.profile_fields import (
     SEXES,
@@ -23,7 +17,6 @@ from dialogs.profile_fields import (
     birth_date,
     catalog_choice,
     labels,
-    module_line,
     month,
     resident_id_of,
     short_text,
@@ -40,39 +33,12 @@ from domain.text import N_
 GD = "gd-residency"
 
 
-class ModuleCb(CallbackData, prefix="m"):
-    section: str
-
-
 # ---------------------------------------------------------------------------------------------------
 # The four modules
 
 
 async def show_modules(turn: Turn, note: str | None = None) -> None:
-    """The four modules with what is done and what is missing; a button opens each."""
-    statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, GD, [m.module for m in MODULES])
-    if isinstance(statuses, profiles.NoAccount):
-        await turn.say(_("This chat no longer holds the account. Log in again with /start."))
-        return
-    lines = [note] if note else []
-    lines.append(_("Your profile (学员信息维护): each module is saved on its own."))
-    builder = InlineKeyboardBuilder()
-    for form, status in zip(MODULES, statuses, strict=True):
-        mark, line = module_line(form, status)
-        lines.append(line)
-        builder.button(text=f"{mark} {_(form.title)}", callback_data=ModuleCb(section=form.module.section))
-    builder.adjust(2)
-    if all(status.complete for status in statuses):
-        lines.append(_("All four modules are complete: the application opens in the batch windows."))
-    await turn.say("\n".join(lines), builder.as_markup())
-
-
-async def status_lines(turn: Turn) -> list[str]:
-    """The modules' lines of /status, indented under the account's line."""
-    statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, GD, [m.module for m in MODULES])
-    if isinstance(statuses, profiles.NoAccount):
-        return []
-    return ["    " + module_line(form, status)[1] for form, status in zip(MODULES, statuses, strict=True)]
+    await MENU.show(turn, note)
 
 
 def _check_education(answers: Mapping[str, object], today: date) -> list[Problem]:
@@ -258,17 +224,12 @@ async def known_of(turn: Turn, programme_code: str = GD) -> Known:
     return {"real_name": account.real_name, "id_number": account.id_number, "mobile": account.mobile}
 
 
-def get_router() -> Router:
-    router = Router(name="gd-profile")
-
-    @router.callback_query(ModuleCb.filter())
-    async def on_module(query: CallbackQuery, callback_data: ModuleCb, turn: Turn) -> None:
-        form = forms.FORMS.get(f"{GD}:{callback_data.section}")
-        known = await known_of(turn)
-        if form is None or not known:
-            await query.answer(_("This button is no longer active."))
-            return
-        await query.answer()
-        await forms.open_form(turn, form, known)
-
-    return router
+MENU = profile_fields.menu(
+    profile_fields.Menu(
+        GD,
+        MODULES,
+        N_("Your profile (学员信息维护): each module is saved on its own."),
+        known_of,
+        all_done=N_("All four modules are complete: the application opens in the batch windows."),
+    )
+)

@@ -1,15 +1,21 @@
-"""Field builders the profile forms share (dialogs/gd_profile.py, tj_profile.py, degree_profile.py):
-choices from enums and catalogs, dates and months, suggestions from the ID number, and the line that
-says where a module stands."""
+"""What the profile forms share (dialogs/gd_profile.py, tj_profile.py, degree_profile.py): field
+builders (choices from enums and catalogs, dates and months, suggestions from the ID number) and a
+programme's menu of modules, each with where it stands."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from aiogram import Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from dialogs import forms, render
 from dialogs.forms import Answers, Field, Form, Known, choice
+from dialogs.turn import Turn
 from domain import choices, dates, fields, identity, profiles
 from domain.problems import Problem
 from domain.text import N_
@@ -73,3 +79,81 @@ def module_line(form: Form, status: profiles.ModuleStatus) -> tuple[str, str]:
         return "⬜", _("⬜ {module}: not filled in yet").format(module=_(form.title))
     first = render.problem(status.problems[0]).split("\n")[0]
     return "⚠️", _("⚠️ {module}: not complete: {reason}").format(module=_(form.title), reason=first)
+
+
+# ---------------------------------------------------------------------------------------------------
+# A programme's menu of modules
+
+
+class ModuleCb(CallbackData, prefix="m"):
+    programme: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Menu:
+    """The modules of a programme as a menu: each with its state and a button that opens it."""
+
+    programme: str
+    forms: tuple[Form, ...]
+    intro: str  # message id
+    known: Callable[[Turn], Awaitable[Known]]  # the account's values for suggestions; {} without one
+    names: Mapping[str, str] = field(default_factory=dict)  # menu names by section (message ids)
+    columns: int = 2
+    all_done: str | None = None  # message id said when every module is complete
+
+    async def statuses(self, turn: Turn) -> list[profiles.ModuleStatus] | profiles.NoAccount:
+        modules = [form.module for form in self.forms]
+        return await profiles.status(turn.uow, turn.clock, turn.user_id, self.programme, modules)
+
+    async def show(self, turn: Turn, note: str | None = None) -> None:
+        statuses = await self.statuses(turn)
+        if isinstance(statuses, profiles.NoAccount):
+            await turn.say(_("This chat no longer holds the account. Log in again with /start."))
+            return
+        lines = [*([note] if note else []), _(self.intro)]
+        builder = InlineKeyboardBuilder()
+        for form, status in zip(self.forms, statuses, strict=True):
+            mark, line = module_line(form, status)
+            lines.append(line)
+            name = _(self.names.get(form.module.section, form.title))
+            section = ModuleCb(programme=self.programme, section=form.module.section)
+            builder.button(text=f"{mark} {name}", callback_data=section)
+        builder.adjust(self.columns)
+        if self.all_done and all(status.complete for status in statuses):
+            lines.append(_(self.all_done))
+        await turn.say("\n".join(lines), builder.as_markup())
+
+    async def status_lines(self, turn: Turn) -> list[str]:
+        """The modules' lines of /status, indented under the account's line."""
+        statuses = await self.statuses(turn)
+        if isinstance(statuses, profiles.NoAccount):
+            return []
+        return [
+            "    " + module_line(form, status)[1] for form, status in zip(self.forms, statuses, strict=True)
+        ]
+
+
+MENUS: dict[str, Menu] = {}
+
+
+def menu(new: Menu) -> Menu:
+    MENUS[new.programme] = new
+    return new
+
+
+def get_router() -> Router:
+    router = Router(name="profile-menus")
+
+    @router.callback_query(ModuleCb.filter())
+    async def on_module(query: CallbackQuery, callback_data: ModuleCb, turn: Turn) -> None:
+        chosen = MENUS.get(callback_data.programme)
+        form = forms.FORMS.get(f"{callback_data.programme}:{callback_data.section}")
+        known = await chosen.known(turn) if chosen else {}
+        if form is None or not known:
+            await query.answer(_("This button is no longer active."))
+            return
+        await query.answer()
+        await forms.open_form(turn, form, known)
+
+    return router
