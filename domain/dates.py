@@ -88,3 +88,67 @@ def parse_month(raw: str, today: date, *, allow_future: bool = False) -> date | 
 def _normalise(raw: str) -> str:
     # NFKC: Chinese IMEs type full-width digits and separators (１９８１／０４).
     return unicodedata.normalize("NFKC", raw).strip()
+
+
+# ---------------------------------------------------------------------------------------------------
+# The months of a record of a list (education, work, personal history), numbered from 1
+
+START_MISSING = N_("Record {number}: enter the start month.")
+END_MISSING = N_("Record {number}: enter the end month.")
+START_NOT_A_MONTH = N_("Record {number}: the start month is not a real month (YYYYMM).")
+END_NOT_A_MONTH = N_("Record {number}: the end month is not a real month (YYYYMM).")
+START_IN_FUTURE = N_("Record {number}: the start month {month} is in the future.")
+END_IN_FUTURE = N_("Record {number}: the end month {month} is in the future.")
+END_BEFORE_START = N_("Record {number}: the end month {end} is before the start month {start}.")
+
+
+def _record_month(raw: str, number: int, not_real: str) -> date | Problem | None:
+    """The month of a record field; None when empty, a record-numbered Problem when not a month.
+
+    Limits on future months are the caller's: they differ between start and end, education and work.
+    """
+    if not raw:
+        return None
+    month = parse_month(raw, date.max, allow_future=True)
+    if isinstance(month, Problem):
+        return Problem(not_real, {"number": number}, EXAMPLE_MONTH)
+    return month
+
+
+def check_record_months(
+    number: int,
+    start_raw: str,
+    end_raw: str,
+    *,
+    today: date,
+    start_required: bool,
+    latest_end: date,
+    late_end: str = "",
+) -> list[Problem]:
+    """Start and end of record ``number``: real months, not ahead of their limits, end ≥ start.
+
+    ``late_end`` is the message id for an end after ``latest_end``, with {number}, {month}, {latest}
+    (END_IN_FUTURE by default).
+    """
+    start = _record_month(start_raw, number, START_NOT_A_MONTH)
+    end = _record_month(end_raw, number, END_NOT_A_MONTH)
+    problems = [month for month in (start, end) if isinstance(month, Problem)]
+    if start is None and start_required:
+        problems.append(Problem(START_MISSING, {"number": number}))
+    if isinstance(start, date) and start > today.replace(day=1):
+        problems.append(Problem(START_IN_FUTURE, {"number": number, "month": format_month(start)}))
+    if isinstance(end, date) and end > latest_end:
+        problems.append(
+            Problem(
+                late_end or END_IN_FUTURE,
+                {"number": number, "month": format_month(end), "latest": format_month(latest_end)},
+            )
+        )
+    if isinstance(start, date) and isinstance(end, date) and end < start:
+        problems.append(
+            Problem(
+                END_BEFORE_START,
+                {"number": number, "end": format_month(end), "start": format_month(start)},
+            )
+        )
+    return problems

@@ -28,7 +28,21 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from domain.dates import EXAMPLE_DATE, EXAMPLE_MONTH, format_date, format_month, parse_date, parse_month
+from domain.dates import (  # the month messages of records, shared with 广东住培's lists
+    END_BEFORE_START,
+    END_IN_FUTURE,
+    END_MISSING,
+    END_NOT_A_MONTH,
+    EXAMPLE_DATE,
+    EXAMPLE_MONTH,
+    START_IN_FUTURE,
+    START_MISSING,
+    START_NOT_A_MONTH,
+    format_date,
+    format_month,
+    parse_date,
+    parse_month,
+)
 from domain.fields import (
     ID_TYPE_OFFICIAL_NAMES,
     IdType,
@@ -144,13 +158,6 @@ HISTORY_NOT_UP_TO_DATE = N_(
     "Your personal history must run up to this month, {month} (填写至本年本月): "
     "the latest record ends in {latest}."
 )
-START_MISSING = N_("Record {number}: enter the start month.")
-END_MISSING = N_("Record {number}: enter the end month.")
-START_NOT_A_MONTH = N_("Record {number}: the start month is not a real month (YYYYMM).")
-END_NOT_A_MONTH = N_("Record {number}: the end month is not a real month (YYYYMM).")
-START_IN_FUTURE = N_("Record {number}: the start month {month} is in the future.")
-END_IN_FUTURE = N_("Record {number}: the end month {month} is in the future.")
-END_BEFORE_START = N_("Record {number}: the end month {end} is before the start month {start}.")
 UNIT_MISSING = N_("Record {number}: enter the school or employer (单位).")
 ROLE_MISSING = N_("Record {number}: enter your role there (职务或身份).")
 # The same rule while a record is being entered (it has no number yet).

@@ -25,7 +25,10 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from domain.dates import EXAMPLE_MONTH, format_month, parse_month
+from domain.dates import (  # the month rules of records, shared with seed 003's personal history
+    END_IN_FUTURE,
+    check_record_months,
+)
 from domain.problems import Problem
 from domain.text import N_
 
@@ -185,11 +188,6 @@ EDUCATION_END_TOO_LATE = N_(
     "enter the expected graduation month, at the latest {latest}."
 )
 # Months of any record, education or work
-START_MISSING = N_("Record {number}: enter the start month.")
-START_NOT_A_MONTH = N_("Record {number}: the start month is not a real month (YYYYMM).")
-END_NOT_A_MONTH = N_("Record {number}: the end month is not a real month (YYYYMM).")
-START_IN_FUTURE = N_("Record {number}: the start month {month} is in the future.")
-END_BEFORE_START = N_("Record {number}: the end month {end} is before the start month {start}.")
 # 工作信息
 APPLICANT_TYPE_MISSING = N_("Choose your applicant type first: 单位人, 社会人 or 研究生.")
 W1_HAS_EMPLOYER_MISSING = N_("Answer 是否有工作单位: 有 if you have work history, 无 if not.")
@@ -208,7 +206,7 @@ W2_MANY_CURRENT_EMPLOYERS = N_(
 W3_NOT_CURRENT = N_("Record {number}: as a {type}, set 是否为当前所在单位 to 否.")
 EMPLOYER_MISSING = N_("Record {number}: enter the employer (工作单位).")
 CURRENT_HAS_END = N_("Record {number} is your current employer: leave the end month empty.")
-WORK_END_IN_FUTURE = N_("Record {number}: the end month {month} is in the future.")
+WORK_END_IN_FUTURE = END_IN_FUTURE
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -234,56 +232,6 @@ def _flagged(record: Mapping[str, object], key: str) -> bool:
 
 def _numbers(numbers: Sequence[int]) -> str:
     return ", ".join(str(number) for number in numbers)
-
-
-def _record_month(raw: str, number: int, not_real: str) -> date | Problem | None:
-    """The month of a record field; None when empty, a record-numbered Problem when not a month.
-
-    Limits on future months are the caller's: they differ between start and end, education and work.
-    """
-    if not raw:
-        return None
-    month = parse_month(raw, date.max, allow_future=True)
-    if isinstance(month, Problem):
-        return Problem(not_real, {"number": number}, EXAMPLE_MONTH)
-    return month
-
-
-def _check_months(
-    number: int,
-    start_raw: str,
-    end_raw: str,
-    *,
-    today: date,
-    start_required: bool,
-    latest_end: date,
-    late_end: str,
-) -> list[Problem]:
-    """Start and end of record ``number``: real months, not ahead of their limits, end ≥ start.
-
-    ``late_end`` is the message id for an end after ``latest_end``, with {number}, {month}, {latest}.
-    """
-    start = _record_month(start_raw, number, START_NOT_A_MONTH)
-    end = _record_month(end_raw, number, END_NOT_A_MONTH)
-    problems = [month for month in (start, end) if isinstance(month, Problem)]
-    if start is None and start_required:
-        problems.append(Problem(START_MISSING, {"number": number}))
-    if isinstance(start, date) and start > today.replace(day=1):
-        problems.append(Problem(START_IN_FUTURE, {"number": number, "month": format_month(start)}))
-    if isinstance(end, date) and end > latest_end:
-        problems.append(
-            Problem(
-                late_end, {"number": number, "month": format_month(end), "latest": format_month(latest_end)}
-            )
-        )
-    if isinstance(start, date) and isinstance(end, date) and end < start:
-        problems.append(
-            Problem(
-                END_BEFORE_START,
-                {"number": number, "end": format_month(end), "start": format_month(start)},
-            )
-        )
-    return problems
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -319,7 +267,7 @@ def check_education(records: Sequence[Mapping[str, str]], today: date) -> list[P
     problems += _highest_degree_rules(first, highests, levels)
     for number, record in numbered:
         problems += _role_fields(number, record, levels[number])
-        problems += _check_months(
+        problems += check_record_months(
             number,
             _text(record, "start"),
             _text(record, "end"),
@@ -546,7 +494,7 @@ def _work_record_fields(
     end_raw = _text(record, "end")
     if may_be_current and _flagged(record, "current") and end_raw:
         problems.append(Problem(CURRENT_HAS_END, {"number": number}))
-    problems += _check_months(
+    problems += check_record_months(
         number,
         _text(record, "start"),
         end_raw,

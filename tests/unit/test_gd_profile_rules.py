@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain import dates
 from domain import gd_profile as gd
 from domain.dates import format_month
 from domain.gd_profile import (
@@ -277,7 +278,7 @@ def test_every_education_problem_is_reported_at_once():
         gd.E2_ADD_BACHELOR_RECORD,
         gd.E4_SCHOOL_MISSING,
         gd.E4_DEGREE_MISSING,
-        gd.START_NOT_A_MONTH,
+        dates.START_NOT_A_MONTH,
     ]
 
 
@@ -292,17 +293,17 @@ def test_education_months_are_optional_and_accepted_in_the_usual_spellings():
 @pytest.mark.parametrize("start", ["201900", "201913", "2019", "abc"])
 def test_an_education_start_that_is_not_a_real_month_is_refused(start):
     problems = check_education([edu(BA, first=True, highest=True, start=start)], TODAY)
-    assert problems == [Problem(gd.START_NOT_A_MONTH, {"number": 1}, "200601")]
+    assert problems == [Problem(dates.START_NOT_A_MONTH, {"number": 1}, "200601")]
 
 
 def test_an_education_end_before_its_start_is_refused():
     problems = check_education([edu(BA, first=True, highest=True, start="201809", end="201307")], TODAY)
-    assert problems == [Problem(gd.END_BEFORE_START, {"number": 1, "end": "201307", "start": "201809"})]
+    assert problems == [Problem(dates.END_BEFORE_START, {"number": 1, "end": "201307", "start": "201809"})]
 
 
 def test_an_education_that_starts_in_the_future_is_refused():
     problems = check_education([edu(BA, first=True, highest=True, start="202109")], TODAY)
-    assert problems == [Problem(gd.START_IN_FUTURE, {"number": 1, "month": "202109"})]
+    assert problems == [Problem(dates.START_IN_FUTURE, {"number": 1, "month": "202109"})]
 
 
 def test_a_graduate_of_this_year_may_enter_the_expected_graduation_month():
@@ -413,7 +414,7 @@ def test_shuffling_education_records_never_changes_which_rules_fail(records, ran
 @given(st.integers(min_value=1900, max_value=2100), st.sampled_from([0, 13, 20, 99]))
 def test_month_00_or_13_and_beyond_is_never_a_start(year, month):
     problems = check_education([edu(BA, first=True, highest=True, start=f"{year:04d}{month:02d}")], TODAY)
-    assert messages(problems) == [gd.START_NOT_A_MONTH]
+    assert messages(problems) == [dates.START_NOT_A_MONTH]
 
 
 def test_every_real_month_from_1900_to_today_is_a_start():
@@ -524,17 +525,17 @@ def test_records_that_are_not_a_list_count_as_none():
     ("record", "expected"),
     [
         (job(employer=" "), Problem(gd.EMPLOYER_MISSING, {"number": 1})),
-        (job(start=""), Problem(gd.START_MISSING, {"number": 1})),
-        (job(start="201813"), Problem(gd.START_NOT_A_MONTH, {"number": 1}, "200601")),
-        (job(start="202105"), Problem(gd.START_IN_FUTURE, {"number": 1, "month": "202105"})),
-        (job(end="2020.13"), Problem(gd.END_NOT_A_MONTH, {"number": 1}, "200601")),
+        (job(start=""), Problem(dates.START_MISSING, {"number": 1})),
+        (job(start="201813"), Problem(dates.START_NOT_A_MONTH, {"number": 1}, "200601")),
+        (job(start="202105"), Problem(dates.START_IN_FUTURE, {"number": 1, "month": "202105"})),
+        (job(end="2020.13"), Problem(dates.END_NOT_A_MONTH, {"number": 1}, "200601")),
         (
             job(end="202105"),
             Problem(gd.WORK_END_IN_FUTURE, {"number": 1, "month": "202105", "latest": "202104"}),
         ),
         (
             job(start="201809", end="201808"),
-            Problem(gd.END_BEFORE_START, {"number": 1, "end": "201808", "start": "201809"}),
+            Problem(dates.END_BEFORE_START, {"number": 1, "end": "201808", "start": "201809"}),
         ),
     ],
     ids=[
