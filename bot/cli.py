@@ -5,12 +5,13 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings, unopenable_database
 from bot.logs import setup_logging
 from bot.operator import add_operator_commands
-from domain import credentials, fields, identity, phones
+from domain import credentials, fields, identity, phones, photos
 from domain.accounts import SUPPORTED_LOCALES
 from domain.clock import Clock, SystemClock
 from domain.masking import mask_email, mask_id_number, mask_phone
@@ -56,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
         ("password", "a password, by the rules of a programme"),
         ("email", "an e-mail address, by the rules of a programme"),
         ("postcode", "a 6-digit postcode"),
+        (
+            "photo",
+            "a photo file (path), by the rules of 同等学力申硕: 390×567 JPEG, 24-bit RGB, ≤ 200,000 bytes",
+        ),
     ):
         sub = kinds.add_parser(kind, help=helptext)
         sub.add_argument("value")
@@ -150,6 +155,7 @@ def _check(args: argparse.Namespace) -> int:
             )
         ),
         "postcode": fields.parse_postcode,
+        "photo": _check_photo,
     }
     outcome = checkers[args.kind](args.value)
     problems = [outcome] if isinstance(outcome, Problem) else outcome if isinstance(outcome, list) else []
@@ -162,6 +168,17 @@ def _check(args: argparse.Namespace) -> int:
         return 1
     print(f"OK: {outcome}")
     return 0
+
+
+def _check_photo(path: str) -> str | list[Problem]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return [Problem(N_("Cannot read {path}: {reason}"), {"path": path, "reason": error.strerror or ""})]
+    report = photos.inspect(data, photos.SEED_003)
+    if report.problems:
+        return report.problems
+    return f"{report.width}×{report.height} {report.format} {report.mode}, {report.size_bytes} bytes"
 
 
 def _describe_id(value: str, translate: Callable[[str], str]) -> str | Problem:

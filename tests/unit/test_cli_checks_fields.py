@@ -78,3 +78,29 @@ def test_chinese_is_the_default_language_of_a_postcode_check(capsys):
 
     assert code == 1
     assert lines[-1] == "例如：100084"
+
+
+def test_a_photo_file_is_checked_by_the_rules_of_seed_003(capsys, tmp_path):
+    from io import BytesIO
+
+    from PIL import Image
+
+    good, bad = tmp_path / "good.jpg", tmp_path / "renamed.jpg"
+    buffer = BytesIO()
+    Image.new("RGB", (390, 567), (60, 120, 200)).save(buffer, "JPEG", quality=90)
+    good.write_bytes(buffer.getvalue())
+    buffer = BytesIO()
+    Image.new("RGBA", (480, 640)).save(buffer, "PNG")
+    bad.write_bytes(buffer.getvalue())
+
+    code, lines = check(capsys, "photo", str(good), "--lang", "en")
+    assert code == 0 and lines[0].startswith("OK: 390×567 JPEG RGB")
+
+    code, lines = check(capsys, "photo", str(bad), "--lang", "zh_Hans")
+    assert code == 1
+    assert any("修改文件后缀不会改变格式" in line for line in lines)  # a PNG renamed .jpg
+    assert any("390×567" in line and "480×640" in line for line in lines)
+    assert any("透明通道" in line for line in lines)
+
+    code, lines = check(capsys, "photo", str(tmp_path / "missing.jpg"), "--lang", "en")
+    assert code == 1 and lines[0].startswith("Cannot read")
