@@ -13,15 +13,16 @@ from dialogs import forms, profile_fields
 from dialogs.degree import COMMON_REGIONS
 from dialogs.forms import Answers, Field, Form, Known, choice, group, text
 from dialogs.profile_fields import (
+    ETHNICITY,
+    POLITICAL_STATUS,
     SEXES,
     birth_date,
-    catalog_choice,
     labels,
     month,
     short_text,
 )
 from dialogs.turn import Turn
-from domain import choices, dates, degree_profile, email_accounts, fields, identity, profiles, regions
+from domain import dates, degree_profile, email_accounts, fields, identity, profiles, regions
 from domain.degree_profile import Certificate
 from domain.masking import mask_id_number
 from domain.pinyin import parse_pinyin, suggest_pinyin
@@ -164,7 +165,7 @@ BASIC = Form(
             show=_region_name,
             suggest=lambda answers, known: known.get("region") or None,
         ),
-        catalog_choice("ethnicity", N_("Ethnic group"), N_("Your ethnic group (民族):"), choices.ethnicities),
+        ETHNICITY,
         Field(
             "birth_date",
             N_("Date of birth"),
@@ -199,12 +200,7 @@ BASIC = Form(
             ),
             show=mask_id_number,
         ),
-        catalog_choice(
-            "political_status",
-            N_("Political status"),
-            N_("Your political status (政治面貌):"),
-            choices.political_statuses,
-        ),
+        POLITICAL_STATUS,
         Field(
             "work_start",
             N_("Started work"),

@@ -12,21 +12,26 @@ from datetime import date
 from dialogs import forms, profile_fields
 from dialogs.forms import NO, YES, Field, Form, Known, choice, group, text, yes_no
 from dialogs.profile_fields import (
-    SEXES,
+    ADDRESS,
+    ETHNICITY,
+    MOBILE,
+    POLITICAL_STATUS,
+    POSTCODE,
+    PROVINCE,
+    SEX,
     answer_is,
     birth_date,
-    catalog_choice,
     labels,
     month,
     resident_id_of,
     short_text,
 )
 from dialogs.turn import Turn
-from domain import choices, dates, fields, gd_profile, profiles
+from domain import dates, fields, gd_profile, profiles
 from domain.gd_profile import EducationLevel
-from domain.masking import mask_email, mask_mobile, mask_phone
+from domain.masking import mask_email, mask_phone
 from domain.names import parse_real_name
-from domain.phones import parse_mobile, parse_phone
+from domain.phones import parse_phone
 from domain.problems import Problem
 from domain.text import N_
 
@@ -51,13 +56,7 @@ BASIC = Form(
     profiles.Module("basic"),
     N_("Basic information"),
     (
-        choice(
-            "sex",
-            N_("Sex"),
-            N_("Your sex:"),
-            labels(SEXES),
-            suggest=lambda answers, known: found.sex.value if (found := resident_id_of(known)) else None,
-        ),
+        SEX,
         Field(
             "birth_date",
             N_("Date of birth"),
@@ -67,19 +66,9 @@ BASIC = Form(
                 dates.format_date(found.birth_date) if (found := resident_id_of(known)) else None
             ),
         ),
-        catalog_choice("ethnicity", N_("Ethnic group"), N_("Your ethnic group (民族):"), choices.ethnicities),
-        catalog_choice(
-            "political_status",
-            N_("Political status"),
-            N_("Your political status (政治面貌):"),
-            choices.political_statuses,
-        ),
-        catalog_choice(
-            "province",
-            N_("Province of household registration"),
-            N_("The province of your household registration (户籍所在地):"),
-            choices.provinces,
-        ),
+        ETHNICITY,
+        POLITICAL_STATUS,
+        PROVINCE,
     ),
     done=show_modules,
 )
@@ -89,14 +78,7 @@ CONTACT = Form(
     profiles.Module("contact"),
     N_("Contact information"),
     (
-        text(
-            "mobile",
-            N_("Mobile"),
-            N_("Your mobile number (11 digits):"),
-            parse_mobile,
-            suggest=lambda answers, known: known.get("mobile") or None,
-            show=mask_mobile,
-        ),
+        MOBILE,
         text(
             "email",
             N_("E-mail address"),
@@ -104,8 +86,8 @@ CONTACT = Form(
             lambda raw: fields.parse_email(raw, refused_providers=()),
             show=mask_email,
         ),
-        text("address", N_("Postal address"), N_("Your postal address:"), fields.parse_address),
-        text("postcode", N_("Postcode"), N_("The 6-digit postcode of this address:"), fields.parse_postcode),
+        ADDRESS,
+        POSTCODE,
         text(
             "emergency_name",
             N_("Emergency contact"),

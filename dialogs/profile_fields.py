@@ -14,9 +14,11 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from dialogs import forms, render
-from dialogs.forms import Answers, Field, Form, Known, choice
+from dialogs.forms import Answers, Field, Form, Known, choice, text
 from dialogs.turn import Turn
 from domain import choices, dates, fields, identity, profiles
+from domain.masking import mask_mobile
+from domain.phones import parse_mobile
 from domain.problems import Problem
 from domain.text import N_
 
@@ -79,6 +81,45 @@ def module_line(form: Form, status: profiles.ModuleStatus) -> tuple[str, str]:
         return "⬜", _("⬜ {module}: not filled in yet").format(module=_(form.title))
     first = render.problem(status.problems[0]).split("\n")[0]
     return "⚠️", _("⚠️ {module}: not complete: {reason}").format(module=_(form.title), reason=first)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Fields that several programmes ask the same way
+
+SEX = choice(
+    "sex",
+    N_("Sex"),
+    N_("Your sex:"),
+    labels(SEXES),
+    suggest=lambda answers, known: found.sex.value if (found := resident_id_of(known)) else None,
+)
+ETHNICITY = catalog_choice(
+    "ethnicity", N_("Ethnic group"), N_("Your ethnic group (民族):"), choices.ethnicities
+)
+POLITICAL_STATUS = catalog_choice(
+    "political_status",
+    N_("Political status"),
+    N_("Your political status (政治面貌):"),
+    choices.political_statuses,
+)
+PROVINCE = catalog_choice(
+    "province",
+    N_("Province of household registration"),
+    N_("The province of your household registration (户籍所在地):"),
+    choices.provinces,
+)
+MOBILE = text(
+    "mobile",
+    N_("Mobile"),
+    N_("Your mobile number (11 digits):"),
+    parse_mobile,
+    suggest=lambda answers, known: known.get("mobile") or None,
+    show=mask_mobile,
+)
+ADDRESS = text("address", N_("Postal address"), N_("Your postal address:"), fields.parse_address)
+POSTCODE = text(
+    "postcode", N_("Postcode"), N_("The 6-digit postcode of this address:"), fields.parse_postcode
+)
 
 
 # ---------------------------------------------------------------------------------------------------

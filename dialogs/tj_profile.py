@@ -16,18 +16,20 @@ from dialogs import forms
 from dialogs.forms import Answers, Form, Known, choice, text
 from dialogs.gd_profile import known_of
 from dialogs.profile_fields import (
-    SEXES,
-    catalog_choice,
+    ADDRESS,
+    ETHNICITY,
+    MOBILE,
+    POLITICAL_STATUS,
+    POSTCODE,
+    PROVINCE,
+    SEX,
     labels,
     module_line,
     month,
-    resident_id_of,
     short_text,
 )
 from dialogs.turn import Turn
-from domain import choices, fields, profiles
-from domain.masking import mask_mobile
-from domain.phones import parse_mobile
+from domain import profiles
 from domain.text import N_
 
 TJ = "tj-upgrade"
@@ -46,22 +48,9 @@ BASIC = forms.register(
         profiles.Module("basic"),
         N_("Basic information"),
         (
-            choice(
-                "sex",
-                N_("Sex"),
-                N_("Your sex:"),
-                labels(SEXES),
-                suggest=lambda answers, known: found.sex.value if (found := resident_id_of(known)) else None,
-            ),
-            catalog_choice(
-                "ethnicity", N_("Ethnic group"), N_("Your ethnic group (民族):"), choices.ethnicities
-            ),
-            catalog_choice(
-                "political_status",
-                N_("Political status"),
-                N_("Your political status (政治面貌):"),
-                choices.political_statuses,
-            ),
+            SEX,
+            ETHNICITY,
+            POLITICAL_STATUS,
             choice(
                 "candidate_type",
                 N_("Candidate type"),
@@ -81,24 +70,10 @@ BASIC = forms.register(
                 N_("The month you graduated or will graduate, as YYYYMM (for example 202307):"),
                 parse=month(allow_future=True),
             ),
-            catalog_choice(
-                "province",
-                N_("Province of household registration"),
-                N_("The province of your household registration (户籍所在地):"),
-                choices.provinces,
-            ),
-            text(
-                "mobile",
-                N_("Mobile"),
-                N_("Your mobile number (11 digits):"),
-                parse_mobile,
-                suggest=lambda answers, known: known.get("mobile") or None,
-                show=mask_mobile,
-            ),
-            text("address", N_("Postal address"), N_("Your postal address:"), fields.parse_address),
-            text(
-                "postcode", N_("Postcode"), N_("The 6-digit postcode of this address:"), fields.parse_postcode
-            ),
+            PROVINCE,
+            MOBILE,
+            ADDRESS,
+            POSTCODE,
         ),
         done=lambda turn, note: show_module(turn, note),
     )
