@@ -19,6 +19,7 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
 from bot.db.tables import start_mappers
+from bot.files import DiskFileStore
 from bot.housekeeping import Housekeeper
 from bot.mail import SmtpEmailSender, UnconfiguredEmailSender
 from bot.middlewares import LocaleMiddleware, UnitOfWorkMiddleware
@@ -93,6 +94,7 @@ async def build_app(
         clock=clock,
         sms_sender=sms_sender,
         email_sender=email_sender or email_sender_from(settings),
+        files=DiskFileStore(settings.files_dir),
         i18n=i18n,
     )
     dispatcher.update.outer_middleware(UnitOfWorkMiddleware(session_factory, clock))

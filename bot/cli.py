@@ -2,13 +2,14 @@
 
 import argparse
 import asyncio
+import gettext
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import ConfigError, Settings, load_settings, unopenable_database
+from bot.config import LOCALES_DIR, ConfigError, Settings, load_settings, unopenable_database
 from bot.logs import setup_logging
 from bot.operator import add_operator_commands
 from domain import credentials, fields, identity, phones, photos
@@ -57,10 +58,6 @@ def _parser() -> argparse.ArgumentParser:
         ("password", "a password, by the rules of a programme"),
         ("email", "an e-mail address, by the rules of a programme"),
         ("postcode", "a 6-digit postcode"),
-        (
-            "photo",
-            "a photo file (path), by the rules of 同等学力申硕: 390×567 JPEG, 24-bit RGB, ≤ 200,000 bytes",
-        ),
     ):
         sub = kinds.add_parser(kind, help=helptext)
         sub.add_argument("value")
@@ -70,8 +67,43 @@ def _parser() -> argparse.ArgumentParser:
         if kind in ("password", "email"):
             sub.add_argument("--programme", required=True, choices=sorted(catalog()))
         sub.set_defaults(handler=_check, kind=kind)
+    _add_photo_commands(commands, kinds)
     add_operator_commands(commands)
     return parser
+
+
+def _add_photo_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+    checks: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
+    specs = sorted(photos.SPECS)
+    spec_help = (
+        "the upload slot's rules: degree-equiv (同等学力申硕, 390×567 JPEG), nmec-materials (医师资格考试 "
+        "materials, JPEG/PNG), tj-id-photo / tj-id-card (天津高职升本 证件照 / ID card portrait side)"
+    )
+    check = checks.add_parser(
+        "photo",
+        help="a photo or scan file (path): exit 0 when the hard rules hold (warnings alone too), "
+        "1 when not, 2 when the file cannot be read",
+    )
+    check.add_argument("path", metavar="FILE")
+    check.add_argument("--spec", choices=specs, default=photos.DEGREE_PHOTO.code, help=spec_help)
+    check.add_argument("--lang", choices=SUPPORTED_LOCALES, default="zh_Hans", help="language of the reasons")
+    check.set_defaults(handler=_check_photo)
+
+    fix = commands.add_parser("fix", help="fix a file for an upload slot (exit 0 written, 1 cannot, 2 usage)")
+    kinds = fix.add_subparsers(required=True, metavar="KIND")
+    photo = kinds.add_parser(
+        "photo",
+        help="turn upright, crop, shrink and save as JPEG under the byte limit; never retouched; "
+        "exit 1 with the reason when it cannot (OUT is then not written)",
+    )
+    photo.add_argument("source", metavar="IN")
+    photo.add_argument("target", metavar="OUT")
+    photo.add_argument("--spec", choices=specs, required=True, help=spec_help)
+    photo.add_argument("--force", action="store_true", help="replace OUT when it exists")
+    photo.add_argument("--lang", choices=SUPPORTED_LOCALES, default="zh_Hans", help="language of the reasons")
+    photo.set_defaults(handler=_fix_photo)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -155,7 +187,6 @@ def _check(args: argparse.Namespace) -> int:
             )
         ),
         "postcode": fields.parse_postcode,
-        "photo": _check_photo,
     }
     outcome = checkers[args.kind](args.value)
     problems = [outcome] if isinstance(outcome, Problem) else outcome if isinstance(outcome, list) else []
@@ -170,15 +201,78 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_photo(path: str) -> str | list[Problem]:
+def _translator(lang: str) -> Callable[[Problem], str]:
+    # The catalogs build_i18n reads, through the standard library: importing aiogram takes seconds,
+    # too long for a one-shot command the help line runs while the applicant waits.
+    catalog = gettext.translation("messages", LOCALES_DIR, languages=[lang], fallback=True)
+
+    def say(problem: Problem) -> str:
+        return catalog.gettext(problem.message).format(**problem.params)
+
+    return say
+
+
+def _read(path: str, say: Callable[[Problem], str]) -> bytes | None:
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as error:
-        return [Problem(N_("Cannot read {path}: {reason}"), {"path": path, "reason": error.strerror or ""})]
-    report = photos.inspect(data, photos.SEED_003)
-    if report.problems:
-        return report.problems
-    return f"{report.width}×{report.height} {report.format} {report.mode}, {report.size_bytes} bytes"
+        print(
+            say(Problem(N_("Cannot read {path}: {reason}"), {"path": path, "reason": error.strerror or ""}))
+        )
+        return None
+
+
+def _print_report(report: photos.PhotoReport, say: Callable[[Problem], str]) -> None:
+    """The measured values, every problem, then every warning: the help line reads them out."""
+    size = f"{report.width}×{report.height}" if report.width is not None else None
+    shape = " ".join(part for part in (size, report.format, report.mode) if part is not None)
+    measured = ", ".join(part for part in (shape, f"{report.size_bytes} bytes") if part)
+    print(f"OK: {measured}" if report.ok else f"Refused: {measured}")
+    for problem in report.problems:
+        print(say(problem))
+    if report.face is not None:
+        face = report.face
+        print(f"Face: {face.width}×{face.height} px at ({face.x}, {face.y})")
+    for warning in report.warnings:
+        print(say(Problem(N_("Warning: {warning}"), {"warning": say(warning)})))
+
+
+def _check_photo(args: argparse.Namespace) -> int:
+    say = _translator(args.lang)
+    data = _read(args.path, say)
+    if data is None:
+        return 2
+    report = photos.check(data, photos.SPECS[args.spec])
+    _print_report(report, say)
+    return 0 if report.ok else 1
+
+
+def _fix_photo(args: argparse.Namespace) -> int:
+    say = _translator(args.lang)
+    target = Path(args.target)
+    if target.exists() and not args.force:
+        print(say(Problem(N_("{path} exists already: add --force to replace it."), {"path": args.target})))
+        return 2
+    data = _read(args.source, say)
+    if data is None:
+        return 2
+    fixed = photos.fix(data, photos.SPECS[args.spec])
+    if isinstance(fixed, Problem):
+        print(say(fixed))
+        return 1
+    try:
+        # "x" refuses a file that appeared since the test above; --force replaces it.
+        with target.open("wb" if args.force else "xb") as out:
+            out.write(fixed.data)
+    except OSError as error:
+        reason = error.strerror or ""
+        print(say(Problem(N_("Cannot write {path}: {reason}"), {"path": args.target, "reason": reason})))
+        return 2
+    for change in fixed.changes:
+        print(say(change))
+    _print_report(fixed.report, say)
+    print(say(Problem(N_("Saved the fixed file as {path}."), {"path": args.target})))
+    return 0
 
 
 def _describe_id(value: str, translate: Callable[[str], str]) -> str | Problem:

@@ -11,7 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = PROJECT_ROOT / "locales"
-DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'baoming.sqlite3'}"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR / 'baoming.sqlite3'}"
 
 
 class ConfigError(Exception):
@@ -23,6 +24,9 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = Field(default=None, description="Telegram bot token; empty = sandbox")
     database_url: str = Field(default=DEFAULT_DATABASE_URL, description="SQLAlchemy async URL")
+    data_dir: Path = Field(
+        default=DEFAULT_DATA_DIR, description="Where the bot keeps its files (uploads under files/)"
+    )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
     staff_chat_id: int | None = Field(default=None, description="Telegram id of the help-line staff group")
     telegram_api_url: str | None = Field(
@@ -46,6 +50,11 @@ class Settings(BaseSettings):
     sandbox_clock: str | None = Field(
         default=None, description="Sandbox start time, e.g. 2027-04-16T09:00 (Beijing time)"
     )
+
+    @property
+    def files_dir(self) -> Path:
+        """The root of the uploaded files' store (bot/files.py)."""
+        return self.data_dir / "files"
 
     @field_validator("bot_token", mode="before")
     @classmethod

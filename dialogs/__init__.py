@@ -11,11 +11,15 @@ def get_routers() -> list[Router]:
         forms,
         login,
         nmec_link,
+        nmec_materials,
         profile_fields,
         recovery,
         registration,
+        review,
         staff,
+        tj_identity,
         tj_profile,
+        uploads,
     )
 
     # The e-mails' deep links before /start; commands next so that they work in every state; staff
@@ -25,13 +29,17 @@ def get_routers() -> list[Router]:
         degree.get_links_router(),
         commands.get_router(),
         staff.get_router(),
+        review.get_router(),
         registration.get_router(),
         recovery.get_router(),
         login.get_router(),
         nmec_link.get_router(),
+        nmec_materials.get_router(),
         degree.get_router(),
         profile_fields.get_router(),
         tj_profile.get_router(),
+        tj_identity.get_router(),
+        uploads.get_router(),
         forms.get_router(),
         fallback.get_router(),
     ]

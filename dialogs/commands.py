@@ -17,9 +17,11 @@ from dialogs import (
     keyboards,
     login,
     nmec_link,
+    nmec_materials,
     recovery,
     registration,
     tj_profile,
+    uploads,
 )
 from dialogs.keyboards import AccountCb, LanguageCb, ProgrammeCb
 from dialogs.prompts import Step, ask
@@ -31,6 +33,7 @@ from domain.model import Account, ChatUser
 from domain.ports import UnitOfWork
 from domain.programmes import Programme, available_programmes, catalog, programme
 from domain.registration import account_of, login_name
+from domain.tj_reviews import TJ
 
 PAUSED = "paused_state"
 
@@ -45,6 +48,7 @@ def current_step(state_name: str | None) -> Step | None:
         or degree.ACTIVATION_FLOW.step(state_name)
         or degree.RECOVERY_FLOW.step(state_name)
         or forms.step(state_name)
+        or uploads.step(state_name)
     )
 
 
@@ -148,10 +152,10 @@ def get_router() -> Router:
             return
         account = await registered_username(turn.uow, turn.user, chosen.code)
         if chosen.code == nmec_link.NMEC:  # no registration here: link the one made on the NMEC site
-            text, markup = (
-                nmec_link.link_offer() if account is None else (nmec_link.linked_text(account), None)
-            )
-            await turn.say(text, markup)
+            if account is not None:
+                await nmec_materials.show_checklist(turn, nmec_link.linked_text(account))
+                return
+            await turn.say(*nmec_link.link_offer())
             return
         if account is not None:
             registered = _("{programme}: you are registered as {username}.").format(
@@ -161,7 +165,7 @@ def get_router() -> Router:
                 await gd_profile.show_modules(turn, registered)
             elif chosen.code == degree_profile.DEGREE and await _is_active(turn, chosen.code):
                 await degree_profile.show_modules(turn, registered)
-            elif chosen.code == tj_profile.TJ:
+            elif chosen.code == TJ:
                 await tj_profile.show_module(turn, registered)
             else:
                 await turn.say(registered)
@@ -202,6 +206,8 @@ def get_router() -> Router:
                 lines += await gd_profile.MENU.status_lines(turn)
             if account is not None and account.is_active and item.code == degree_profile.DEGREE:
                 lines += await degree_profile.MENU.status_lines(turn)
+            if account is not None and item.code == nmec_link.NMEC:
+                lines += await nmec_materials.status_lines(turn, account)
         await message.answer("\n".join(lines))
 
     @router.message(Command("cancel"))

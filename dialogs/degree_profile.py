@@ -9,7 +9,9 @@ holds (the real name, the country or region, the ID document) is offered as a su
 from collections.abc import Callable
 from datetime import date
 
-from dialogs import forms, profile_fields
+from aiogram.utils.i18n import gettext as _
+
+from dialogs import forms, profile_fields, uploads
 from dialogs.degree import COMMON_REGIONS
 from dialogs.forms import Answers, Field, Form, Known, choice, group, text
 from dialogs.profile_fields import (
@@ -22,9 +24,11 @@ from dialogs.profile_fields import (
     short_text,
 )
 from dialogs.turn import Turn
-from domain import dates, degree_profile, email_accounts, fields, identity, profiles, regions
+from domain import dates, degree_profile, email_accounts, fields, identity, photos, profiles, regions
+from domain import uploads as stored
 from domain.degree_profile import Certificate
 from domain.masking import mask_id_number
+from domain.model import Upload, UploadKind
 from domain.pinyin import parse_pinyin, suggest_pinyin
 from domain.problems import Problem
 from domain.text import N_
@@ -314,6 +318,77 @@ async def known_of(turn: Turn) -> Known:
     }
 
 
+# ---------------------------------------------------------------------------------------------------
+# 上传电子照片 (seed 003 §六): one photo, replaced by a new one
+
+
+PHOTO_SLOT = "photo"
+
+
+async def _photo(turn: Turn) -> Upload | None:
+    async with turn.uow:
+        account = await turn.uow.accounts.of_user(turn.user_id, DEGREE)
+        if account is None or account.id is None:
+            return None
+        kept = await turn.uow.uploads.of_account(account.id, UploadKind.DEGREE_PHOTO)
+    return next((upload for upload in kept if upload.slot == PHOTO_SLOT), None)
+
+
+async def _photo_line(turn: Turn) -> tuple[str, str]:
+    photo = await _photo(turn)
+    if photo is None:
+        return "⬜", _("⬜ Electronic photo: not uploaded yet")
+    return "✅", _("✅ Electronic photo: {width}×{height}, {size} bytes").format(
+        width=photo.width, height=photo.height, size=f"{photo.size_bytes:,}"
+    )
+
+
+def _photo_prompt(context: dict[str, object]) -> str:
+    rules = photos.DEGREE_PHOTO.rules
+    return _(
+        "Upload your electronic photo (上传电子照片); it is printed on your degree certificate. "
+        "Send it as a file (📎 → File).\n"
+        "Rules: JPG, exactly {width}×{height} pixels, at most {max_bytes} bytes (“200K”), 24-bit RGB "
+        "colour; taken within 3 months, frontal, bareheaded, against a blue background; no retouching.\n"
+        "If only the size, the rotation or the file size is wrong, I can fix them for you."
+    ).format(width=rules.width, height=rules.height, max_bytes=f"{rules.max_bytes:,}")
+
+
+async def _photo_accepted(turn: Turn, picture: uploads.Accepted, context: dict[str, object]) -> None:
+    async with turn.uow:
+        account = await turn.uow.accounts.of_user(turn.user_id, DEGREE)
+    if account is None or account.id is None or not account.is_active:
+        await turn.say(_("This chat no longer holds the account. Log in again with /start."))
+        return
+    await stored.store_single(
+        turn.uow,
+        turn.files,
+        account.id,
+        UploadKind.DEGREE_PHOTO,
+        PHOTO_SLOT,
+        picture.data,
+        content_type=picture.content_type,
+        width=picture.width,
+        height=picture.height,
+        original_name=picture.original_name,
+        now=turn.clock.now(),
+    )
+    await MENU.show(turn, _("Your electronic photo is saved."))
+
+
+async def _photo_back(turn: Turn, context: dict[str, object]) -> None:
+    await MENU.show(turn)
+
+
+PHOTO = uploads.target(
+    uploads.Target("degree-photo", photos.DEGREE_PHOTO, _photo_prompt, _photo_accepted, _photo_back)
+)
+
+
+async def _open_photo(turn: Turn) -> None:
+    await uploads.request(turn, PHOTO, {})
+
+
 MENU = profile_fields.menu(
     profile_fields.Menu(
         DEGREE,
@@ -322,5 +397,6 @@ MENU = profile_fields.menu(
         known_of,
         names=MENU_NAMES,
         columns=1,
+        extras=(profile_fields.Extra(PHOTO_SLOT, N_("Upload electronic photo"), _photo_line, _open_photo),),
     )
 )

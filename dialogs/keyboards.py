@@ -97,3 +97,10 @@ def languages() -> InlineKeyboardMarkup:
         builder.button(text=name, callback_data=LanguageCb(locale=locale))
     builder.adjust(3)
     return builder.as_markup()
+
+
+def open_programme(code: str) -> InlineKeyboardMarkup:
+    """One button that opens a programme where the applicant stands (a notice's way back in)."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Open"), callback_data=ProgrammeCb(code=code))
+    return builder.as_markup()

@@ -132,6 +132,16 @@ class ModuleCb(CallbackData, prefix="m"):
 
 
 @dataclass(frozen=True)
+class Extra:
+    """A menu entry that is not a form (上传电子照片): its own line and its own step."""
+
+    key: str
+    name: str  # message id
+    line: Callable[[Turn], Awaitable[tuple[str, str]]]  # the mark and the line of the menu and /status
+    open: Callable[[Turn], Awaitable[None]]
+
+
+@dataclass(frozen=True)
 class Menu:
     """The modules of a programme as a menu: each with its state and a button that opens it."""
 
@@ -142,6 +152,7 @@ class Menu:
     names: Mapping[str, str] = field(default_factory=dict)  # menu names by section (message ids)
     columns: int = 2
     all_done: str | None = None  # message id said when every module is complete
+    extras: tuple[Extra, ...] = ()  # shown before the forms, in the seed's order
 
     async def statuses(self, turn: Turn) -> list[profiles.ModuleStatus] | profiles.NoAccount:
         modules = [form.module for form in self.forms]
@@ -154,6 +165,13 @@ class Menu:
             return
         lines = [*([note] if note else []), _(self.intro)]
         builder = InlineKeyboardBuilder()
+        for extra in self.extras:
+            mark, line = await extra.line(turn)
+            lines.append(line)
+            builder.button(
+                text=f"{mark} {_(extra.name)}",
+                callback_data=ModuleCb(programme=self.programme, section=extra.key),
+            )
         for form, status in zip(self.forms, statuses, strict=True):
             mark, line = module_line(form, status)
             lines.append(line)
@@ -170,9 +188,9 @@ class Menu:
         statuses = await self.statuses(turn)
         if isinstance(statuses, profiles.NoAccount):
             return []
-        return [
-            "    " + module_line(form, status)[1] for form, status in zip(self.forms, statuses, strict=True)
-        ]
+        extras = [(await extra.line(turn))[1] for extra in self.extras]
+        modules = [module_line(form, status)[1] for form, status in zip(self.forms, statuses, strict=True)]
+        return ["    " + line for line in extras + modules]
 
 
 MENUS: dict[str, Menu] = {}
@@ -189,12 +207,16 @@ def get_router() -> Router:
     @router.callback_query(ModuleCb.filter())
     async def on_module(query: CallbackQuery, callback_data: ModuleCb, turn: Turn) -> None:
         chosen = MENUS.get(callback_data.programme)
+        extra = next((e for e in chosen.extras if e.key == callback_data.section), None) if chosen else None
         form = forms.FORMS.get(f"{callback_data.programme}:{callback_data.section}")
         known = await chosen.known(turn) if chosen else {}
-        if form is None or not known:
+        if (form is None and extra is None) or not known:
             await query.answer(_("This button is no longer active."))
             return
         await query.answer()
-        await forms.open_form(turn, form, known)
+        if extra is not None:
+            await extra.open(turn)
+        elif form is not None:
+            await forms.open_form(turn, form, known)
 
     return router

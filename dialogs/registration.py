@@ -40,9 +40,9 @@ from domain.phones import parse_mobile
 from domain.problems import Problem
 from domain.programmes import programme
 from domain.text import N_
+from domain.tj_reviews import TJ
 
 GD = "gd-residency"
-TJ = "tj-upgrade"
 DEGREE = "degree-equiv"
 SMS_PROGRAMMES = (
     GD,

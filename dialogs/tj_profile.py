@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from dialogs import forms
+from dialogs import forms, tj_identity
 from dialogs.forms import Answers, Form, Known, choice, text
 from dialogs.gd_profile import known_of
 from dialogs.profile_fields import (
@@ -30,9 +30,10 @@ from dialogs.profile_fields import (
 )
 from dialogs.turn import Turn
 from domain import profiles
+from domain.registration import account_of
 from domain.text import N_
+from domain.tj_reviews import TJ
 
-TJ = "tj-upgrade"
 PLEDGE = profiles.Module("pledge")
 
 
@@ -102,7 +103,13 @@ async def show_module(turn: Turn, note: str | None = None) -> None:
     mark, line = module_line(BASIC, statuses[0])
     builder = InlineKeyboardBuilder()
     builder.button(text=f"{mark} {_(BASIC.title)}", callback_data=PledgeCb(action="open"))
-    await turn.say("\n".join([*([note] if note else []), line]), builder.as_markup())
+    lines = [*([note] if note else []), line]
+    account = await account_of(turn.uow, turn.user_id, TJ)
+    if account is not None and account.id is not None:
+        lines += tj_identity.menu_lines(*await tj_identity.reviews(turn, account.id))
+        tj_identity.menu_buttons(builder)
+    builder.adjust(1)
+    await turn.say("\n".join(lines), builder.as_markup())
 
 
 async def _pledge_accepted(turn: Turn) -> bool:

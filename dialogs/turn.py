@@ -1,7 +1,7 @@
 """One turn of a conversation: what every handler of an update works with, injected as ``turn``.
 
 aiogram injects dependencies by parameter name, so without this object every handler would list
-bot, state, uow, clock, sms_sender, email_sender and user, and pass them all on to its helpers.
+bot, state, uow, clock, sms_sender, email_sender, files and user, and pass them all on to its helpers.
 """
 
 from collections.abc import Awaitable, Callable
@@ -15,7 +15,7 @@ from aiogram.types import InlineKeyboardMarkup, TelegramObject
 from domain.clock import Clock
 from domain.emails import EmailSender
 from domain.model import ChatUser
-from domain.ports import SmsSender, UnitOfWork
+from domain.ports import FileStore, SmsSender, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Turn:
     user: ChatUser
     sms: SmsSender
     mail: EmailSender
+    files: FileStore
 
     @property
     def user_id(self) -> int:
@@ -64,5 +65,6 @@ class TurnMiddleware(BaseMiddleware):
                 user=user,
                 sms=data["sms_sender"],
                 mail=data["email_sender"],
+                files=data["files"],
             )
         return await handler(event, data)

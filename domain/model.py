@@ -180,3 +180,88 @@ class ExamRegistration:
     category: str  # 报考类别 (exam category), as written in the file
     imported_at: datetime
     id: int | None = None
+
+
+class UploadKind(StrEnum):
+    """What an upload is for; ``Upload.slot`` then names its place within that kind."""
+
+    MATERIALS = "materials"  # seed 001 报名材料: slot = the material category code
+    DEGREE_PHOTO = "degree-photo"  # seed 003 电子照片: slot "photo"
+    TJ_IDENTITY = "tj-identity"  # seed 002 2.9 身份认证: slots "id-photo" (证件照) and "id-card"
+    TJ_REVIEW = "tj-review"  # seed 002 2.11 上传审核
+
+
+class UploadState(StrEnum):
+    """One image's state in a review cycle (seed 001, 三、图片的几种状态)."""
+
+    DRAFT = "draft"  # 未锁定: uploaded, not submitted yet
+    SUBMITTED = "submitted"  # 已锁定: submitted, waiting for review
+    APPROVED = "approved"  # 已锁定: the reviewer kept it
+    RETURNED = "returned"  # 未锁定: the reviewer asked for a replacement; ``Upload.reason`` says why
+
+    @property
+    def locked(self) -> bool:
+        """已锁定 as the applicant sees it: SUBMITTED and APPROVED look the same to them, because
+        the seed never tells an applicant that an image was approved (no news is ambiguous)."""
+        return self in (UploadState.SUBMITTED, UploadState.APPROVED)
+
+
+class SubmissionState(StrEnum):
+    """The state of everything an account uploaded of one kind.
+
+    Materials (seed 001) use DRAFT, SUBMITTED and NEEDS_CHANGES; that they are closed follows from
+    the exam region's deadline and is never stored. APPROVED and REJECTED are for the reviews that
+    decide a whole submission (seed 002's identity check and 上传审核).
+    """
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"  # 提交审核: every image locked
+    NEEDS_CHANGES = "needs_changes"  # a reviewer returned at least one image
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@dataclass(eq=False)
+class Upload:
+    """One stored image: its metadata here, its bytes in the FileStore under ``file_key`` (sha256).
+
+    Several rows may share a file_key (the same bytes uploaded twice); the file goes when the last
+    row referring to it does (domain/uploads.py).
+    """
+
+    account_id: int
+    kind: str  # an UploadKind
+    slot: str
+    file_key: str
+    size_bytes: int
+    content_type: str  # "image/jpeg" or "image/png", as the caller's check found it
+    width: int
+    height: int
+    uploaded_at: datetime
+    original_name: str | None = None  # the file name the chat sent, at most 255 characters
+    state: str = UploadState.DRAFT
+    reason: str | None = None  # why the reviewer returned it
+    reviewed_at: datetime | None = None
+    reviewed_by: str | None = None  # the reviewer's external id (StaffMember.external_id)
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Submission:
+    """The review cycle of one account's uploads of one kind (one per account and kind).
+
+    ``facts`` holds the applicant's answers to the exam region's yes/no questions (seed 001: which
+    materials their situation needs). Replace the dict to change it: the database column does not
+    notice changes made inside it.
+    """
+
+    account_id: int
+    kind: str  # an UploadKind
+    state: str = SubmissionState.DRAFT
+    facts: dict[str, bool] = field(default_factory=dict)
+    # The first 提交审核: kept on later submissions, so a returned and replaced image is reviewed
+    # again before newer submissions (the applicant's deadline is nearer).
+    submitted_at: datetime | None = None
+    decided_at: datetime | None = None  # when a reviewer last changed the state
+    reason: str | None = None  # why a whole submission was rejected (seed 002)
+    id: int | None = None

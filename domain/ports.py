@@ -19,6 +19,8 @@ from domain.model import (
     ProfileSection,
     SmsChallenge,
     StaffMember,
+    Submission,
+    Upload,
 )
 
 
@@ -128,6 +130,41 @@ class ExamRegistrationRepository(Protocol):
     async def add(self, registration: ExamRegistration) -> ExamRegistration: ...
 
 
+class UploadRepository(Protocol):
+    async def get(self, upload_id: int) -> Upload | None: ...
+
+    async def of_account(self, account_id: int, kind: str) -> list[Upload]:
+        """The account's uploads of one kind, oldest first."""
+        ...
+
+    async def in_state(self, kind: str, state: str) -> list[Upload]:
+        """Every upload of one kind in one state, oldest first (the review queue)."""
+        ...
+
+    async def add(self, upload: Upload) -> Upload: ...
+
+    async def remove(self, upload: Upload) -> None:
+        """Delete the row only: the file goes after the commit, when no other row refers to it
+        (domain/uploads.py)."""
+        ...
+
+    async def references(self, file_key: str) -> int:
+        """How many rows refer to this stored file."""
+        ...
+
+    async def file_keys(self) -> set[str]:
+        """Every file key that some row refers to."""
+        ...
+
+
+class SubmissionRepository(Protocol):
+    async def get(self, account_id: int, kind: str) -> Submission | None: ...
+
+    async def add(self, submission: Submission) -> Submission:
+        """Store a new submission; one per account and kind."""
+        ...
+
+
 class UnitOfWork(Protocol):
     users: ChatUserRepository
     accounts: AccountRepository
@@ -137,6 +174,8 @@ class UnitOfWork(Protocol):
     staff: StaffRepository
     audit: AuditRepository
     exam_registrations: ExamRegistrationRepository
+    uploads: UploadRepository
+    submissions: SubmissionRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -159,3 +198,29 @@ class SmsSender(Protocol):
     parameters, so the port takes the code, not a free text."""
 
     async def send_code(self, mobile: str, code: str, purpose: str) -> None: ...
+
+
+class FileStore(Protocol):
+    """Stored files, content-addressed: a file's key is the sha256 of its bytes (64 lowercase hex
+    digits), so storing the same bytes twice stores them once.
+
+    The metadata lives in the database (Upload); a row is added only after its file is stored and a
+    file is deleted only after its last row, so a crash leaves at worst a file nobody refers to.
+    """
+
+    async def put(self, data: bytes) -> str:
+        """Store the bytes and return their key; storing stored bytes again changes nothing."""
+        ...
+
+    async def get(self, key: str) -> bytes:
+        """The stored bytes. Raises KeyError for a key not stored, ValueError for a malformed one."""
+        ...
+
+    async def delete(self, key: str) -> None:
+        """Forget the file; a key not stored is fine."""
+        ...
+
+    async def keys(self, stored_before: datetime | None = None) -> set[str]:
+        """Every stored key (only those last stored before that moment), to find files no row
+        refers to."""
+        ...

@@ -7,10 +7,11 @@ including changes to entities loaded inside (they are the stored objects until t
 """
 
 import copy
+import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import NamedTuple, Self
+from typing import Any, NamedTuple, Self
 
 from domain.clock import Clock
 from domain.credentials import canonical_username
@@ -23,6 +24,8 @@ from domain.model import (
     ProfileSection,
     SmsChallenge,
     StaffMember,
+    Submission,
+    Upload,
 )
 from domain.ports import (
     AccountRepository,
@@ -30,11 +33,14 @@ from domain.ports import (
     ChatUserRepository,
     EmailChallengeRepository,
     ExamRegistrationRepository,
+    FileStore,
     ProfileSectionRepository,
     SmsChallengeRepository,
     SmsSender,
     StaffRepository,
+    SubmissionRepository,
     UnitOfWork,
+    UploadRepository,
 )
 
 
@@ -52,6 +58,8 @@ class _Tables:
     exam_registrations: dict[int, ExamRegistration] = field(default_factory=dict)
     email_challenges: dict[int, EmailChallenge] = field(default_factory=dict)
     profile_sections: dict[int, ProfileSection] = field(default_factory=dict)
+    uploads: dict[int, Upload] = field(default_factory=dict)
+    submissions: dict[int, Submission] = field(default_factory=dict)
 
 
 class _Guard:
@@ -140,7 +148,14 @@ class FakeAccountRepository:
         tables = self._guard.tables()
         tables.accounts.pop(account.id or 0, None)
         # What the foreign keys cascade to.
-        for rows in (tables.account_events, tables.email_challenges, tables.profile_sections):
+        cascading: tuple[dict[int, Any], ...] = (
+            tables.account_events,
+            tables.email_challenges,
+            tables.profile_sections,
+            tables.uploads,
+            tables.submissions,
+        )
+        for rows in cascading:
             for key in [k for k, row in rows.items() if row.account_id == account.id]:
                 del rows[key]
 
@@ -301,6 +316,58 @@ class FakeExamRegistrationRepository:
         return registration
 
 
+class FakeUploadRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def get(self, upload_id: int) -> Upload | None:
+        return self._guard.tables().uploads.get(upload_id)
+
+    async def of_account(self, account_id: int, kind: str) -> list[Upload]:
+        stored = self._guard.tables().uploads.values()
+        found = [u for u in stored if (u.account_id, u.kind) == (account_id, kind)]
+        return sorted(found, key=lambda u: (u.uploaded_at, u.id or 0))
+
+    async def in_state(self, kind: str, state: str) -> list[Upload]:
+        stored = self._guard.tables().uploads.values()
+        found = [u for u in stored if (u.kind, u.state) == (kind, state)]
+        return sorted(found, key=lambda u: (u.uploaded_at, u.id or 0))
+
+    async def add(self, upload: Upload) -> Upload:
+        if upload.account_id not in self._guard.tables().accounts:
+            raise DuplicateKey("uploads.account_id: no such account")  # the foreign key
+        upload.id = self._guard.next_id()
+        self._guard.tables().uploads[upload.id] = upload
+        return upload
+
+    async def remove(self, upload: Upload) -> None:
+        self._guard.tables().uploads.pop(upload.id or 0, None)
+
+    async def references(self, file_key: str) -> int:
+        return sum(1 for u in self._guard.tables().uploads.values() if u.file_key == file_key)
+
+    async def file_keys(self) -> set[str]:
+        return {u.file_key for u in self._guard.tables().uploads.values()}
+
+
+class FakeSubmissionRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def get(self, account_id: int, kind: str) -> Submission | None:
+        stored = self._guard.tables().submissions.values()
+        return next((s for s in stored if (s.account_id, s.kind) == (account_id, kind)), None)
+
+    async def add(self, submission: Submission) -> Submission:
+        if await self.get(submission.account_id, submission.kind) is not None:
+            raise DuplicateKey("submissions (account_id, kind)")
+        if submission.account_id not in self._guard.tables().accounts:
+            raise DuplicateKey("submissions.account_id: no such account")
+        submission.id = self._guard.next_id()
+        self._guard.tables().submissions[submission.id] = submission
+        return submission
+
+
 class FakeUnitOfWork:
     """The UnitOfWork port over dictionaries. ``committed`` counts the commits."""
 
@@ -312,6 +379,8 @@ class FakeUnitOfWork:
     staff: StaffRepository
     audit: AuditRepository
     exam_registrations: ExamRegistrationRepository
+    uploads: UploadRepository
+    submissions: SubmissionRepository
 
     def __init__(self) -> None:
         self.tables = _Tables(users={}, accounts={}, sms_challenges={})
@@ -328,6 +397,8 @@ class FakeUnitOfWork:
         self.staff = FakeStaffRepository(guard)
         self.audit = FakeAuditRepository(guard)
         self.exam_registrations = FakeExamRegistrationRepository(guard)
+        self.uploads = FakeUploadRepository(guard)
+        self.submissions = FakeSubmissionRepository(guard)
 
     def next_id(self) -> int:
         # Like a database sequence, ids are not reused after a rollback.
@@ -384,6 +455,12 @@ class FakeUnitOfWork:
     def stored_registrations(self) -> list[ExamRegistration]:
         return list(self._durable.exam_registrations.values())
 
+    def stored_uploads(self) -> list[Upload]:
+        return sorted(self._durable.uploads.values(), key=lambda u: u.id or 0)
+
+    def stored_submissions(self) -> list[Submission]:
+        return list(self._durable.submissions.values())
+
 
 class SentCode(NamedTuple):
     mobile: str
@@ -405,6 +482,31 @@ class FakeSmsSender:
         return self.sent[-1]
 
 
+class FakeFileStore:
+    """The FileStore port over a dictionary; ``stored_at`` says when each key was last stored (a
+    test may move it back to make an orphan old enough to sweep)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.stored_at: dict[str, datetime] = {}
+
+    async def put(self, data: bytes) -> str:
+        key = hashlib.sha256(data).hexdigest()
+        self.files[key] = bytes(data)
+        self.stored_at[key] = datetime.now(UTC)
+        return key
+
+    async def get(self, key: str) -> bytes:
+        return self.files[key]
+
+    async def delete(self, key: str) -> None:
+        self.files.pop(key, None)
+        self.stored_at.pop(key, None)
+
+    async def keys(self, stored_before: datetime | None = None) -> set[str]:
+        return {k for k, at in self.stored_at.items() if stored_before is None or at < stored_before}
+
+
 class FixedClock:
     """A clock that stands still until a test moves it."""
 
@@ -420,6 +522,8 @@ class FixedClock:
         self._now += delta
 
 
-def _implements_the_ports(uow: FakeUnitOfWork, sender: FakeSmsSender, clock: FixedClock) -> None:
+def _implements_the_ports(
+    uow: FakeUnitOfWork, sender: FakeSmsSender, clock: FixedClock, files: FakeFileStore
+) -> None:
     """Checked by mypy only: the fakes stay substitutable for the ports they stand in for."""
-    _: tuple[UnitOfWork, SmsSender, Clock] = (uow, sender, clock)
+    _: tuple[UnitOfWork, SmsSender, Clock, FileStore] = (uow, sender, clock, files)

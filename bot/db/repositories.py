@@ -18,6 +18,8 @@ from bot.db.tables import (
     profile_sections,
     sms_challenges,
     staff_members,
+    submissions,
+    uploads,
 )
 from domain.model import (
     Account,
@@ -28,6 +30,8 @@ from domain.model import (
     ProfileSection,
     SmsChallenge,
     StaffMember,
+    Submission,
+    Upload,
 )
 
 
@@ -100,7 +104,9 @@ class SqlAccountRepository:
         return list(await self._session.scalars(query))
 
     async def remove(self, account: Account) -> None:
-        # The foreign keys cascade to the audit trail and the e-mail challenges.
+        # The foreign keys cascade to the audit trail, the e-mail challenges, the profile sections, the
+        # uploads and the submissions. The uploads' files stay behind until an orphan sweep
+        # (domain/uploads.py) removes them.
         await self._session.delete(account)
         await self._session.flush()
 
@@ -277,3 +283,57 @@ class SqlExamRegistrationRepository:
         self._session.add(registration)
         await self._session.flush()
         return registration
+
+
+class SqlUploadRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, upload_id: int) -> Upload | None:
+        return await self._session.get(Upload, upload_id)
+
+    async def of_account(self, account_id: int, kind: str) -> list[Upload]:
+        query = (
+            select(Upload)
+            .where(uploads.c.account_id == account_id, uploads.c.kind == kind)
+            .order_by(uploads.c.uploaded_at, uploads.c.id)
+        )
+        return list(await self._session.scalars(query))
+
+    async def in_state(self, kind: str, state: str) -> list[Upload]:
+        query = (
+            select(Upload)
+            .where(uploads.c.kind == kind, uploads.c.state == state)
+            .order_by(uploads.c.uploaded_at, uploads.c.id)
+        )
+        return list(await self._session.scalars(query))
+
+    async def add(self, upload: Upload) -> Upload:
+        self._session.add(upload)
+        await self._session.flush()
+        return upload
+
+    async def remove(self, upload: Upload) -> None:
+        await self._session.delete(upload)
+        await self._session.flush()
+
+    async def references(self, file_key: str) -> int:
+        query = select(func.count()).select_from(uploads).where(uploads.c.file_key == file_key)
+        return (await self._session.scalar(query)) or 0
+
+    async def file_keys(self) -> set[str]:
+        return set(await self._session.scalars(select(uploads.c.file_key).distinct()))
+
+
+class SqlSubmissionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, account_id: int, kind: str) -> Submission | None:
+        query = select(Submission).where(submissions.c.account_id == account_id, submissions.c.kind == kind)
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def add(self, submission: Submission) -> Submission:
+        self._session.add(submission)
+        await self._session.flush()
+        return submission

@@ -36,6 +36,8 @@ from domain.model import (
     ProfileSection,
     SmsChallenge,
     StaffMember,
+    Submission,
+    Upload,
 )
 
 # Named constraints, so that later migrations can drop or alter them by name on every backend.
@@ -240,6 +242,47 @@ exam_registrations = Table(
     Index(None, "id_number"),
 )
 
+# Stored images (domain/uploads.py): the metadata here, the bytes in the file store under
+# file_key (sha256). They go with the account; their files go with their last row.
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("slot", String(32), nullable=False),
+    Column("file_key", String(64), nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("content_type", String(32), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("original_name", String(255), nullable=True),
+    Column("state", String(16), nullable=False),
+    Column("reason", String(200), nullable=True),
+    Column("uploaded_at", UtcDateTime, nullable=False),
+    Column("reviewed_at", UtcDateTime, nullable=True),
+    Column("reviewed_by", String(64), nullable=True),
+    Index(None, "account_id", "kind"),
+    Index(None, "kind", "state"),  # the review queue
+    Index(None, "file_key"),  # is a file still referred to, before deleting it
+)
+
+# The review cycle of an account's uploads of one kind; the answers to the exam region's questions
+# (seed 001) ride along in ``facts``.
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("submitted_at", UtcDateTime, nullable=True),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("reason", String(200), nullable=True),
+    Column("facts", JSON, nullable=False, server_default=text("'{}'")),
+    UniqueConstraint("account_id", "kind"),
+)
+
 mapper_registry = registry(metadata=metadata)
 
 
@@ -256,3 +299,5 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(StaffMember, staff_members)
     mapper_registry.map_imperatively(AuditEntry, account_events)
     mapper_registry.map_imperatively(ExamRegistration, exam_registrations)
+    mapper_registry.map_imperatively(Upload, uploads)
+    mapper_registry.map_imperatively(Submission, submissions)

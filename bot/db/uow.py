@@ -14,6 +14,8 @@ from bot.db.repositories import (
     SqlProfileSectionRepository,
     SqlSmsChallengeRepository,
     SqlStaffRepository,
+    SqlSubmissionRepository,
+    SqlUploadRepository,
 )
 from domain.ports import (
     AccountRepository,
@@ -24,6 +26,8 @@ from domain.ports import (
     ProfileSectionRepository,
     SmsChallengeRepository,
     StaffRepository,
+    SubmissionRepository,
+    UploadRepository,
 )
 
 
@@ -42,6 +46,8 @@ class SqlUnitOfWork:
     staff: StaffRepository
     audit: AuditRepository
     exam_registrations: ExamRegistrationRepository
+    uploads: UploadRepository
+    submissions: SubmissionRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -60,6 +66,8 @@ class SqlUnitOfWork:
         self.staff = SqlStaffRepository(session)
         self.audit = SqlAuditRepository(session)
         self.exam_registrations = SqlExamRegistrationRepository(session)
+        self.uploads = SqlUploadRepository(session)
+        self.submissions = SqlSubmissionRepository(session)
         return self
 
     async def __aexit__(

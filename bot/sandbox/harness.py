@@ -53,7 +53,9 @@ class Sandbox:
         self.mail = self.mail_server.inbox
         self.email_sender: SmtpEmailSender | None = None
         self.settings = load_settings(
-            bot_token=None, database_url=f"sqlite+aiosqlite:///{data_dir / 'sandbox.sqlite3'}"
+            bot_token=None,
+            database_url=f"sqlite+aiosqlite:///{data_dir / 'sandbox.sqlite3'}",
+            data_dir=data_dir,
         )
         self.host, self.port = host, port
         self.base_url = ""

@@ -6,10 +6,12 @@ per programme beside this module holds the official Chinese name, the credential
 dated windows per year. A malformed file fails loudly, naming the file and the key.
 """
 
+import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -24,11 +26,14 @@ __all__ = [
     "DECLARATIONS",
     "Batch",
     "CatalogError",
+    "Fact",
+    "MaterialCategory",
     "Programme",
     "ProgrammeDeclaration",
     "ProgrammeYear",
     "Region",
     "RegistrationNumberRules",
+    "Requirement",
     "available_programmes",
     "catalog",
     "programme",
@@ -50,13 +55,67 @@ class Batch:
     confirmation: Window
 
 
+class Requirement(StrEnum):
+    """When a material category must be uploaded."""
+
+    ALWAYS = "always"
+    OPTIONAL = "optional"
+    IF = "if"  # required when the applicant answers any of its facts with yes
+    UNLESS = "unless"  # required unless the applicant answers any of its facts with yes
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A yes/no question about the applicant's situation that decides which materials they need
+    (seed 001: "考生根据自己的个人情况…上传必需的报名材料")."""
+
+    code: str
+    question: str  # Chinese, shown as-is in every locale like the category names
+
+
+@dataclass(frozen=True)
+class MaterialCategory:
+    """报名材料 category of one exam region (seed 001): its official name, the requirement text the
+    web page shows under 示例, and how many images it holds."""
+
+    code: str
+    name: str  # official Chinese wording, shown as-is in every locale
+    example: str  # the requirement / example text, Chinese
+    min_count: int  # images needed when the category is required
+    max_count: int  # no upload beyond it (seed: 身份证明 takes exactly two)
+    requirement: Requirement
+    # The facts of Requirement.IF (required when any is yes) and UNLESS (required unless any is yes).
+    facts: tuple[str, ...] = ()
+
+    def required_given(self, answers: Mapping[str, bool]) -> bool | None:
+        """Whether the applicant must upload it; None while that depends on an unanswered fact."""
+        if self.requirement is Requirement.ALWAYS:
+            return True
+        if self.requirement is Requirement.OPTIONAL:
+            return False
+        given = [answers.get(fact) for fact in self.facts]
+        if True in given:
+            return self.requirement is Requirement.IF
+        if None in given:
+            return None
+        return self.requirement is Requirement.UNLESS
+
+
 @dataclass(frozen=True)
 class Region:
-    """考区 (seed 001): an exam region that sets its own upload windows."""
+    """考区 (seed 001): an exam region that sets its own upload windows and material categories."""
 
     code: str
     official_name: str
     windows: Mapping[str, Window]
+    materials: tuple[MaterialCategory, ...] = ()
+    facts: tuple[Fact, ...] = ()
+
+    def category(self, code: str) -> MaterialCategory | None:
+        return next((c for c in self.materials if c.code == code), None)
+
+    def fact(self, code: str) -> Fact | None:
+        return next((f for f in self.facts if f.code == code), None)
 
 
 @dataclass(frozen=True)
@@ -284,10 +343,18 @@ def _year(year: int, table: "_Table") -> ProgrammeYear:
     regions = {}
     for code in regions_table.names():
         region_table = regions_table.table(code)
+        official_name = region_table.string("official_name")
+        windows = _windows(region_table.table("windows"))
+        facts = _facts(region_table)
+        materials = _materials(region_table, facts)
+        if materials and "upload" not in windows:
+            region_table.fail("windows", "a region with materials needs an upload window")
         regions[code] = Region(
             code=code,
-            official_name=region_table.string("official_name"),
-            windows=_windows(region_table.table("windows")),
+            official_name=official_name,
+            windows=windows,
+            materials=materials,
+            facts=facts,
         )
         region_table.done()
     regions_table.done()
@@ -299,6 +366,76 @@ def _year(year: int, table: "_Table") -> ProgrammeYear:
     )
     table.done()
     return result
+
+
+# Short enough for a callback's 64 bytes and the uploads.slot column.
+_CODE = re.compile(r"[a-z][a-z0-9_]{0,23}")
+MAX_IMAGES_PER_CATEGORY = 20
+
+
+def _facts(region: "_Table") -> tuple[Fact, ...]:
+    facts: list[Fact] = []
+    for entry in region.array_of_tables("facts"):
+        code = entry.code("code")
+        if any(f.code == code for f in facts):
+            entry.fail("code", f"{code!r} is declared twice")
+        facts.append(Fact(code=code, question=entry.string("question")))
+        entry.done()
+    return tuple(facts)
+
+
+def _materials(region: "_Table", facts: tuple[Fact, ...]) -> tuple[MaterialCategory, ...]:
+    categories: list[MaterialCategory] = []
+    known_facts = {f.code for f in facts}
+    for entry in region.array_of_tables("materials"):
+        code = entry.code("code")
+        if any(c.code == code for c in categories):
+            entry.fail("code", f"{code!r} is declared twice")
+        min_count, max_count = entry.integer("min_count"), entry.integer("max_count")
+        if not 1 <= min_count <= max_count <= MAX_IMAGES_PER_CATEGORY:
+            entry.fail(
+                "max_count",
+                f"counts must satisfy 1 <= min_count <= max_count <= {MAX_IMAGES_PER_CATEGORY}, "
+                f"got {min_count} and {max_count}",
+            )
+        requirement, depends_on = _requirement(entry, known_facts)
+        categories.append(
+            MaterialCategory(
+                code=code,
+                name=entry.string("name"),
+                example=entry.string("example"),
+                min_count=min_count,
+                max_count=max_count,
+                requirement=requirement,
+                facts=depends_on,
+            )
+        )
+        entry.done()
+    used = {fact for c in categories for fact in c.facts}
+    for fact in facts:
+        if fact.code not in used:
+            region.fail("facts", f"{fact.code!r} is asked, but no material depends on it")
+    return tuple(categories)
+
+
+def _requirement(entry: "_Table", known_facts: set[str]) -> tuple[Requirement, tuple[str, ...]]:
+    """Exactly one of ``required = "always" | "optional"``, ``required_if = FACT | [FACT, ...]`` and
+    ``required_unless = FACT | [FACT, ...]``."""
+    given = [key for key in ("required", "required_if", "required_unless") if key in entry]
+    if len(given) != 1:
+        entry.fail("required", "give exactly one of required, required_if and required_unless")
+    key = given[0]
+    if key == "required":
+        value = entry.string(key)
+        if value not in (Requirement.ALWAYS, Requirement.OPTIONAL):
+            entry.fail(key, f"must be 'always' or 'optional', got {value!r}")
+        return Requirement(value), ()
+    named = entry.string_or_strings(key)
+    for fact in named:
+        if fact not in known_facts:
+            known = ", ".join(sorted(known_facts)) or "none"
+            entry.fail(key, f"names no fact of this region: {fact!r} (known: {known})")
+    return (Requirement.IF if key == "required_if" else Requirement.UNLESS), tuple(named)
 
 
 def _windows(table: "_Table") -> Mapping[str, Window]:
@@ -338,6 +475,9 @@ class _Table:
     def names(self) -> Iterator[str]:
         return iter(list(self._data))
 
+    def __contains__(self, key: str) -> bool:
+        return key in self._data
+
     def _get(self, key: str) -> object:
         if key not in self._data:
             self.fail(key, "is missing")
@@ -348,6 +488,13 @@ class _Table:
         value = self._get(key)
         if not isinstance(value, str) or not value.strip():
             self.fail(key, "must be a non-empty string")
+        return value
+
+    def code(self, key: str) -> str:
+        """An identifier: a lowercase letter, then lowercase letters, digits or "_", 24 at most."""
+        value = self.string(key)
+        if not _CODE.fullmatch(value):
+            self.fail(key, f"{value!r} is not a code (a-z first, then a-z, 0-9 or _, 24 at most)")
         return value
 
     def integer(self, key: str) -> int:
@@ -371,6 +518,15 @@ class _Table:
         if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
             self.fail(key, "must be a list of non-empty strings")
         return value
+
+    def string_or_strings(self, key: str) -> list[str]:
+        """One non-empty string, or a non-empty list of them."""
+        value = self._get(key)
+        if isinstance(value, str) and value.strip():
+            return [value]
+        if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+            return value
+        self.fail(key, "must be a non-empty string or a non-empty list of them")
 
     def window(self, key: str) -> Window:
         value = self.string(key)

@@ -102,7 +102,7 @@ def test_a_malformed_file_reports_every_bad_row_by_line_and_imports_nothing(data
     assert err.splitlines() == [
         f"{path}:3: id_number: The check character (the last one) does not match the other digits: "
         "one of the characters is probably mistyped.",
-        f"{path}:5: exam_region: Unknown exam region atlantis; known: tianjin.",
+        f"{path}:5: exam_region: Unknown exam region atlantis; known: tianjin, hunan.",
         f"{path}:6: registration_number: The same registration number as on line 2.",
         "nothing imported: 3 errors",
     ]

@@ -103,4 +103,4 @@ def test_a_photo_file_is_checked_by_the_rules_of_seed_003(capsys, tmp_path):
     assert any("透明通道" in line for line in lines)
 
     code, lines = check(capsys, "photo", str(tmp_path / "missing.jpg"), "--lang", "en")
-    assert code == 1 and lines[0].startswith("Cannot read")
+    assert code == 2 and lines[0].startswith("Cannot read")
