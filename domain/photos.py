@@ -510,11 +510,11 @@ def _background_warning(image: Image.Image) -> list[Problem]:
     return [
         Problem(
             N_(
-                "The background does not look blue: only {blue_percent}% of it is blue, and at least "
-                "{required_percent}% is expected. The rules forbid any retouching, so it cannot be "
+                "The background does not look blue: only {blue_share} of it is blue, and at least "
+                "{required_share} is expected. The rules forbid any retouching, so it cannot be "
                 "changed afterwards: take the photo again against a plain blue background."
             ),
-            {"blue_percent": int(share * 100), "required_percent": round(BLUE_MIN_SHARE * 100)},
+            {"blue_share": f"{int(share * 100)}%", "required_share": f"{round(BLUE_MIN_SHARE * 100)}%"},
         )
     ]
 
@@ -528,10 +528,10 @@ def _centre_warning(face: FaceBox, size: tuple[int, int]) -> list[Problem]:
     return [
         Problem(
             N_(
-                "The face is far from the middle of the picture (its centre is {across_percent}% across "
-                "and {down_percent}% down): frame the head and shoulders in the middle."
+                "The face is far from the middle of the picture (its centre is {across} across "
+                "and {down} down): frame the head and shoulders in the middle."
             ),
-            {"across_percent": round(across * 100), "down_percent": round(down * 100)},
+            {"across": f"{round(across * 100)}%", "down": f"{round(down * 100)}%"},
         )
     ]
 
