@@ -339,7 +339,7 @@ async def _photo_line(turn: Turn) -> tuple[str, str]:
     if photo is None:
         return "⬜", _("⬜ Electronic photo: not uploaded yet")
     return "✅", _("✅ Electronic photo: {width}×{height}, {size} bytes").format(
-        width=photo.width, height=photo.height, size=f"{photo.size_bytes:,}"
+        width=photo.width, height=photo.height, size=photo.size_bytes
     )
 
 
@@ -351,7 +351,7 @@ def _photo_prompt(context: dict[str, object]) -> str:
         "Rules: JPG, exactly {width}×{height} pixels, at most {max_bytes} bytes (“200K”), 24-bit RGB "
         "colour; taken within 3 months, frontal, bareheaded, against a blue background; no retouching.\n"
         "If only the size, the rotation or the file size is wrong, I can fix them for you."
-    ).format(width=rules.width, height=rules.height, max_bytes=f"{rules.max_bytes:,}")
+    ).format(width=rules.width, height=rules.height, max_bytes=rules.max_bytes)
 
 
 async def _photo_accepted(turn: Turn, picture: uploads.Accepted, context: dict[str, object]) -> None:

@@ -169,7 +169,7 @@ def _prompt(context: dict[str, object]) -> str:
     return _(
         "Send an image for {category} as a file (📎 → File): jpg, jpeg or png, at most {max_bytes} bytes "
         "(“200k”), upright, clear and complete. A larger picture can be compressed for you."
-    ).format(category=context.get("name", ""), max_bytes=f"{photos.MATERIAL_IMAGE.rules.max_bytes:,}")
+    ).format(category=context.get("name", ""), max_bytes=photos.MATERIAL_IMAGE.rules.max_bytes)
 
 
 async def _accepted(turn: Turn, picture: uploads.Accepted, context: dict[str, object]) -> None:

@@ -130,7 +130,7 @@ async def _materials_next(turn: Turn) -> bool:
         [
             _("Waiting for review: {count}").format(count=len(waiting)),
             f"{item.region_name} · {item.applicant} · {item.registration_number}",
-            f"{item.category_name} · {item.width}×{item.height}, {item.size_bytes:,} bytes",
+            f"{item.category_name} · {item.width}×{item.height}, {item.size_bytes} bytes",
             *([_("The upload window has closed: it can only be approved now.")] if item.closed else []),
         ]
     )

@@ -162,7 +162,7 @@ def _prompt(context: dict[str, object]) -> str:
             "Send the portrait side of your ID card as a file (📎 → File): the whole card, sharp, no glare."
         )
     return _("Send the photo as a file (📎 → File): jpg or png, at most {max_bytes} bytes.").format(
-        max_bytes=f"{photos.MATERIAL_IMAGE.rules.max_bytes:,}"
+        max_bytes=photos.MATERIAL_IMAGE.rules.max_bytes
     )
 
 

@@ -158,16 +158,19 @@ async def request(turn: Turn, chosen: Target, context: dict[str, Any], note: str
 
 def describe(report: photos.PhotoReport) -> str:
     """What was measured, then every problem, then every warning."""
-    measured = [report.format or "?"]
     if report.width is not None and report.height is not None:
-        measured.append(f"{report.width}×{report.height}")
-    if report.mode is not None:
-        measured.append(report.mode)
-    lines = [
-        _("Your picture: {measured}, {size} bytes.").format(
-            measured=", ".join(measured), size=f"{report.size_bytes:,}"
+        measured = _("Your picture: {format}, {width}×{height} pixels, {mode}, {size} bytes.").format(
+            format=report.format,
+            width=report.width,
+            height=report.height,
+            mode=report.mode,
+            size=report.size_bytes,
         )
-    ]
+    else:
+        measured = _("Your picture: {format}, {size} bytes.").format(
+            format=report.format or "?", size=report.size_bytes
+        )
+    lines = [measured]
     if report.problems:
         lines += [_("It does not meet the rules:"), render.problems(report.problems)]
     if report.warnings:

@@ -390,15 +390,20 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
+def shown_text(message: ShownMessage) -> str:
+    """The text as matched and shown: a file reads "[file NAME] caption", a photo "[photo] caption"."""
+    if message.document is not None:
+        return f"[file {message.document.file_name or 'unnamed'}] {message.text}"
+    if message.photo is not None:
+        return f"[photo] {message.text}"
+    return message.text
+
+
 def describe(message: ShownMessage, indent: str = "    ") -> str:
     """A bot message as text: id, marks, text (or file), then its buttons row by row."""
     marks = " (edited)" if message.edited else ""
     marks += " (deleted)" if message.deleted else ""
-    text = message.text
-    if message.document is not None:
-        text = f"[file {message.document.file_name or 'unnamed'}] {text}"
-    elif message.photo is not None:
-        text = f"[photo] {text}"
+    text = shown_text(message)
     first, *rest = text.splitlines() or [""]
     lines = [f"{indent}#{message.message_id}{marks} {first}"]
     lines.extend(f"{indent}    {part}" for part in rest)
@@ -632,7 +637,7 @@ class Player:
             what = f"a message to {actor} containing {step.needle!r}"
         deadline = time.monotonic() + self.wait
         while True:
-            index = next((i for i, m in enumerate(reader.unread) if pattern.search(m.text)), None)
+            index = next((i for i, m in enumerate(reader.unread) if pattern.search(shown_text(m))), None)
             if index is not None:
                 self.last_matched = reader.consume_through(index)
                 return
