@@ -43,23 +43,28 @@ async def _account_id(turn: Turn) -> int | None:
     return account.id
 
 
-def _state_line(found: Review) -> str:
+def _state(found: Review) -> str:
     if found.state == SubmissionState.SUBMITTED:
-        return _("Result: waiting for the manual review of the 确认点.")
+        return _("waiting for the manual review of the 确认点")
     if found.state == SubmissionState.APPROVED:
-        return _("Result: passed (认证成功).") if found.kind == IDENTITY else _("Result: passed (审核通过).")
+        return _("passed (认证成功)") if found.kind == IDENTITY else _("passed (审核通过)")
     if found.state == SubmissionState.REJECTED:
-        return _("Result: not passed: {reason}. Change the pictures and submit again.").format(
-            reason=found.reason or "—"
-        )
-    return _("Result: not submitted yet.")
+        return _("not passed: {reason}").format(reason=found.reason or "—")
+    return _("not submitted yet")
+
+
+def _result_line(found: Review) -> str:
+    line = _("Result: {state}").format(state=_state(found))
+    if found.state == SubmissionState.REJECTED:
+        line += "\n" + _("Change the pictures and submit again.")
+    return line
 
 
 def menu_lines(identity: Review, upload_review: Review) -> list[str]:
     return [
-        _("Identity check (身份认证): {state}").format(state=_state_line(identity)),
+        _("Identity check (身份认证): {state}").format(state=_state(identity)),
         _("Upload review (上传审核), only if your 确认点 asked for it: {state}").format(
-            state=_state_line(upload_review)
+            state=_state(upload_review)
         ),
     ]
 
@@ -87,7 +92,7 @@ def _identity_view(found: Review) -> tuple[str, InlineKeyboardMarkup]:
         lines.append("➖ " + _("2. No ID card: the 确认点 verifies you by hand."))
     else:
         lines.append(("✅ " if card else "⬜ ") + _("2. ID card, portrait side"))
-    lines.append(_state_line(found))
+    lines.append(_result_line(found))
     builder = InlineKeyboardBuilder()
     if not found.locked:
         builder.button(
@@ -124,7 +129,7 @@ def _upload_view(found: Review) -> tuple[str, InlineKeyboardMarkup]:
                 text=_("− delete {number}").format(number=number),
                 callback_data=TjCb(kind="upload", action="delete", value=str(picture.id)),
             )
-    lines.append(_state_line(found))
+    lines.append(_result_line(found))
     if not found.locked:
         if len(found.uploads) < tj_reviews.MAX_REVIEW_PHOTOS:
             builder.button(
@@ -307,9 +312,13 @@ async def _decide(
     def message() -> str:
         title = _("Identity check (身份认证)") if kind == IDENTITY else _("Upload review (上传审核)")
         if decision.passed:
-            return _("{step}: passed.").format(step=title)
-        return _("{step}: not passed: {reason}\nChange the pictures and submit again.").format(
-            step=title, reason=decision.reason
+            state = _("passed (认证成功)") if kind == IDENTITY else _("passed (审核通过)")
+            return _("{step}: {state}").format(step=title, state=state)
+        state = _("not passed: {reason}").format(reason=decision.reason)
+        return (
+            _("{step}: {state}").format(step=title, state=state)
+            + "\n"
+            + _("Change the pictures and submit again.")
         )
 
     done = N_("Passed; the applicant is told.") if passed else N_("Not passed; the applicant is told.")

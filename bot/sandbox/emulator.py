@@ -660,11 +660,23 @@ class Emulator:
 
     def press(self, chat_id: int, message_id: int, callback_data: str, *, user_id: int | None = None) -> str:
         """A tap on an inline button: accepted only if it is shown right now; returns the query id."""
+        return self._press(chat_id, message_id, callback_data, user_id=user_id, forged=False)
+
+    def press_forged(
+        self, chat_id: int, message_id: int, callback_data: str, *, user_id: int | None = None
+    ) -> str:
+        """What a modified client can send: any data from a message the bot sent (the Bot API warns
+        that "a bad client can send arbitrary data in this field"); returns the query id."""
+        return self._press(chat_id, message_id, callback_data, user_id=user_id, forged=True)
+
+    def _press(
+        self, chat_id: int, message_id: int, callback_data: str, *, user_id: int | None, forged: bool
+    ) -> str:
         chat = self._chat(chat_id)
         message = chat.messages.get(message_id)
         if message is None or message.deleted or not message.from_bot:
             raise ValueError(f"message {message_id} is not shown in chat {chat_id}")
-        if not message.offers_callback(callback_data):
+        if not forged and not message.offers_callback(callback_data):
             raise ValueError(f"message {message_id} offers no button with callback data {callback_data!r}")
         presser = self._users[user_id] if user_id is not None else chat.user
         if presser is None:

@@ -1,0 +1,152 @@
+"""Pictures against the sandbox: what transcripts cannot show (a 21 MB file, a cut-off JPEG, forged
+buttons aimed at another applicant's pictures and at the review queue, the files on disk)."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.db.engine import create_session_factory
+from bot.db.uow import SqlUnitOfWork
+from bot.sandbox.harness import Sandbox
+from bot.sandbox.people import Person
+from domain.model import SubmissionState
+from domain.tj_reviews import IDENTITY, UPLOAD_REVIEW
+from tests import photo_samples as samples
+
+ID_NUMBERS = {"first": "110101199003071233", "second": "11010119800101103X"}
+MOBILES = {"first": "13812345678", "second": "13712345678"}
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    async with Sandbox(tmp_path) as running:
+        yield running
+
+
+async def shown(person: Person) -> str:
+    return "\n".join(message.text for message in await person.new_messages())
+
+
+async def until(person: Person, needle: str, attempts: int = 20) -> str:
+    """What the bot says up to and including ``needle`` (the emulator's flood control may slow it)."""
+    said = ""
+    for _ in range(attempts):
+        said += await shown(person)
+        if needle in said:
+            return said
+    raise AssertionError(f"{needle!r} never came; the bot said: {said}")
+
+
+async def say(person: Person, text: str) -> str:
+    await person.send_text(text)
+    return await shown(person)
+
+
+async def tap(person: Person, label: str) -> str:
+    await person.press(label)
+    return await shown(person)
+
+
+async def to_identity_check(sandbox: Sandbox, name: str) -> Person:
+    """A registered 天津高职升本 applicant looking at the identity check."""
+    person = sandbox.person(name)
+    await say(person, "/start")
+    await tap(person, "天津高职升本报名")
+    await tap(person, "注册新账号")
+    for answer in ("张三", ID_NUMBERS[name], MOBILES[name]):
+        await say(person, answer)
+    code = sandbox.sms.latest(MOBILES[name])
+    assert code is not None
+    await say(person, code.code)
+    await say(person, "abc12345")
+    assert "注册成功" in await say(person, "abc12345")
+    await say(person, "/start")
+    await tap(person, "天津高职升本报名")
+    assert "身份认证：系统会比对" in await tap(person, "身份认证")
+    return person
+
+
+def _file_count(root: Path) -> int:
+    return sum(1 for path in root.rglob("*") if path.is_file())
+
+
+async def test_a_file_over_20_mb_is_refused_before_downloading(sandbox: Sandbox) -> None:
+    applicant = await to_identity_check(sandbox, "first")
+    await tap(applicant, "上传证件照")
+    downloads = sum(1 for call in sandbox.emulator.requests if call.method == "getFile")
+    await applicant.send_document(b"\xff\xd8\xff" + bytes(21 * 1024 * 1024), "huge.jpg", "image/jpeg")
+    answer = await shown(applicant)
+    assert "该文件为 21.0 MB" in answer and "不超过 20 MB" in answer
+    assert sum(1 for call in sandbox.emulator.requests if call.method == "getFile") == downloads
+    # still at the same step: a good picture is taken
+    await applicant.send_document(samples.degree_photo(), "me.jpg", "image/jpeg")
+    assert "图片已保存" in await shown(applicant)
+
+
+async def test_a_cut_off_jpeg_is_refused_and_the_step_stays(sandbox: Sandbox) -> None:
+    applicant = await to_identity_check(sandbox, "first")
+    await tap(applicant, "上传证件照")
+    whole = samples.degree_photo()
+    await applicant.send_document(whole[: len(whole) // 2], "cut.jpg", "image/jpeg")
+    answer = await shown(applicant)
+    assert "文件已损坏或不完整" in answer and "第 1/1 步" in answer
+    assert "图片已保存" not in answer
+    await applicant.send_document(b"not a picture at all", "notes.jpg", "image/jpeg")
+    assert "不是图片" in await shown(applicant)
+
+
+async def test_a_replaced_picture_leaves_one_file_on_disk(sandbox: Sandbox) -> None:
+    applicant = await to_identity_check(sandbox, "first")
+    files = sandbox.settings.files_dir
+    for background in (samples.BLUE, samples.LIGHT_BLUE):
+        await tap(applicant, "上传证件照")
+        await applicant.send_document(samples.degree_photo(background), "me.jpg", "image/jpeg")
+        assert "图片已保存" in await shown(applicant)
+    assert _file_count(files) == 1
+
+
+async def test_forged_buttons_reach_no_other_applicants_pictures(sandbox: Sandbox) -> None:
+    first = await to_identity_check(sandbox, "first")
+    await tap(first, "上传证件照")
+    await first.send_document(samples.degree_photo(), "me.jpg", "image/jpeg")
+    await until(first, "图片已保存")
+    await tap(first, "我没有身份证")
+    await first.press("上传认证")
+    await until(first, "已提交")  # picture 1: submitted, waiting for the 确认点
+    await say(first, "/start")
+    await tap(first, "天津高职升本报名")
+    await tap(first, "上传审核")
+    await tap(first, "添加照片")
+    await first.send_document(samples.degree_photo(samples.LIGHT_BLUE), "diploma.jpg", "image/jpeg")
+    await until(first, "图片已保存")  # picture 2: a draft that its owner could delete
+    second = await to_identity_check(sandbox, "second")
+
+    forged_data = (
+        "tv:upload:delete::2",  # the first applicant's draft
+        "tv:identity:delete::1",
+        "rv:tj-upgrade:approve:1:identity",  # a review decision, from an applicant
+        "rv:tj-upgrade:reject:1:identity",
+        "mt:delete::2",
+        "u:use",
+        "tv:nonsense:add:id-photo:",
+    )
+    # Each on a message of its own: a message's buttons work once (dialogs/buttons.py).
+    bot_messages = [message.message_id for message in second.messages if not message.deleted]
+    for message_id, forged in zip(bot_messages[-len(forged_data) :], forged_data, strict=True):
+        sandbox.emulator.press_forged(second.chat_id, message_id, forged)
+    answer = await shown(second)
+    assert "您的图片中没有这张" in answer  # the forged deletes were refused as "not found"
+    assert "1101**********1233" not in answer and "diploma.jpg" not in answer
+
+    assert sandbox.app is not None
+    async with SqlUnitOfWork(create_session_factory(sandbox.app.engine)) as uow:
+        account = await uow.accounts.by_id_number("tj-upgrade", ID_NUMBERS["first"])
+        assert account is not None and account.id is not None
+        identity = await uow.uploads.of_account(account.id, IDENTITY)
+        review = await uow.uploads.of_account(account.id, UPLOAD_REVIEW)
+        submission = await uow.submissions.get(account.id, IDENTITY)
+    assert [upload.id for upload in identity + review] == [1, 2]
+    assert submission is not None and submission.state == SubmissionState.SUBMITTED
+    # and the bot still serves the second one
+    assert "第 1/1 步" in await tap(second, "上传证件照")
