@@ -88,13 +88,14 @@ async def build_app(
     bot = Bot(token, session=session)
 
     i18n = build_i18n()
+    files = DiskFileStore(settings.files_dir)
     dispatcher = Dispatcher(
         storage=SqlStorage(session_factory),
         events_isolation=events_isolation or SimpleEventIsolation(),
         clock=clock,
         sms_sender=sms_sender,
         email_sender=email_sender or email_sender_from(settings),
-        files=DiskFileStore(settings.files_dir),
+        files=files,
         i18n=i18n,
     )
     dispatcher.update.outer_middleware(UnitOfWorkMiddleware(session_factory, clock))
@@ -106,7 +107,7 @@ async def build_app(
     dispatcher.errors.register(_on_error)
     dispatcher.startup.register(_set_commands)
     housekeeper = Housekeeper(
-        session_factory, bot, i18n, clock, dispatcher.storage, settings.housekeeping_interval
+        session_factory, bot, i18n, clock, dispatcher.storage, settings.housekeeping_interval, files
     )
     dispatcher.startup.register(housekeeper.start)
     dispatcher.shutdown.register(housekeeper.stop)

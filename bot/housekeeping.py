@@ -1,4 +1,5 @@
-"""Scheduled clean-up of 同等学力申硕 accounts never activated (seed 003: kept one week).
+"""Scheduled clean-up: 同等学力申硕 accounts never activated (seed 003: kept one week), and stored
+files that no upload refers to any more (those of deleted accounts, of a crash mid-delete).
 
 One loop per bot process runs ``run_once`` every few minutes: the chat of an account deleted within a
 day is warned once, and accounts whose week is over are deleted and their chat told. The sandbox runs
@@ -25,6 +26,8 @@ from dialogs import degree
 from domain.clock import Clock
 from domain.email_accounts import Housekeeping, housekeeping
 from domain.model import ChatUser
+from domain.ports import FileStore
+from domain.uploads import remove_orphan_files
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +41,10 @@ class Housekeeper:
         clock: Clock,
         storage: BaseStorage,
         interval_seconds: float,
+        files: FileStore | None = None,
     ) -> None:
         self.session_factory = session_factory
+        self.files = files
         self.storage = storage
         self.bot, self.i18n, self.clock = bot, i18n, clock
         self.interval_seconds = interval_seconds
@@ -57,6 +62,13 @@ class Housekeeper:
                     [w.account.id for w in done.warned],
                     [p.account.id for p in done.purged],
                 )
+            if self.files is not None:
+                # Files of deleted accounts, and of a crash between a commit and a delete.
+                orphans = await remove_orphan_files(
+                    SqlUnitOfWork(self.session_factory), self.files, self.clock.now()
+                )
+                if orphans:
+                    logger.info("stored files no upload refers to: deleted %s", len(orphans))
             return done
 
     async def _tell(self, done: Housekeeping) -> None:

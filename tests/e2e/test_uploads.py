@@ -1,6 +1,8 @@
 """Pictures against the sandbox: what transcripts cannot show (a 21 MB file, a cut-off JPEG, forged
 buttons aimed at another applicant's pictures and at the review queue, the files on disk)."""
 
+import os
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -8,6 +10,7 @@ import pytest
 
 from bot.db.engine import create_session_factory
 from bot.db.uow import SqlUnitOfWork
+from bot.files import DiskFileStore
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.people import Person
 from domain.model import SubmissionState
@@ -150,3 +153,19 @@ async def test_forged_buttons_reach_no_other_applicants_pictures(sandbox: Sandbo
     assert submission is not None and submission.state == SubmissionState.SUBMITTED
     # and the bot still serves the second one
     assert "第 1/1 步" in await tap(second, "上传证件照")
+
+
+async def test_housekeeping_deletes_files_no_upload_refers_to(sandbox: Sandbox) -> None:
+    applicant = await to_identity_check(sandbox, "first")
+    await tap(applicant, "上传证件照")
+    await applicant.send_document(samples.degree_photo(), "me.jpg", "image/jpeg")
+    await until(applicant, "图片已保存")
+    store = DiskFileStore(sandbox.settings.files_dir)
+    kept = await store.keys()
+    # A file left by a crash between a commit and its delete, stored two hours ago.
+    orphan = await store.put(samples.degree_photo(samples.WHITE))
+    two_hours_ago = time.time() - 2 * 3600
+    os.utime(store.path_of(orphan), (two_hours_ago, two_hours_ago))
+    assert sandbox.app is not None
+    await sandbox.app.housekeeper.run_once()
+    assert await store.keys() == kept
