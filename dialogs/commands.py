@@ -20,6 +20,7 @@ from dialogs import (
     nmec_materials,
     recovery,
     registration,
+    tj_identity,
     tj_profile,
     uploads,
 )
@@ -208,6 +209,9 @@ def get_router() -> Router:
                 lines += await degree_profile.MENU.status_lines(turn)
             if account is not None and item.code == nmec_link.NMEC:
                 lines += await nmec_materials.status_lines(turn, account)
+            if account is not None and account.id is not None and item.code == TJ:
+                reviews = await tj_identity.reviews(turn, account.id)
+                lines += ["    " + line for line in tj_identity.menu_lines(*reviews)]
         await message.answer("\n".join(lines))
 
     @router.message(Command("cancel"))

@@ -20,6 +20,11 @@ def get_router() -> Router:
     @router.message()
     async def on_anything_else(message: Message, bot: Bot, state: FSMContext) -> None:
         step = current_step(await state.get_state())
+        if step is None and (message.photo or message.document):
+            await message.answer(
+                _("Choose first what this picture is for (an upload button of your programme): /start.")
+            )
+            return
         if step is None:
             await message.answer(
                 _("I did not understand that. /start shows what you can do, /help lists the commands.")
