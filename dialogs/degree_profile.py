@@ -32,6 +32,7 @@ from domain.model import Upload, UploadKind
 from domain.pinyin import parse_pinyin, suggest_pinyin
 from domain.problems import Problem
 from domain.text import N_
+from domain.uploads import Picture
 
 DEGREE = email_accounts.DEGREE
 
@@ -354,24 +355,14 @@ def _photo_prompt(context: dict[str, object]) -> str:
     ).format(width=rules.width, height=rules.height, max_bytes=rules.max_bytes)
 
 
-async def _photo_accepted(turn: Turn, picture: uploads.Accepted, context: dict[str, object]) -> None:
+async def _photo_accepted(turn: Turn, picture: Picture, context: dict[str, object]) -> None:
     async with turn.uow:
         account = await turn.uow.accounts.of_user(turn.user_id, DEGREE)
     if account is None or account.id is None or not account.is_active:
         await turn.say(_("This chat no longer holds the account. Log in again with /start."))
         return
     await stored.store_single(
-        turn.uow,
-        turn.files,
-        account.id,
-        UploadKind.DEGREE_PHOTO,
-        PHOTO_SLOT,
-        picture.data,
-        content_type=picture.content_type,
-        width=picture.width,
-        height=picture.height,
-        original_name=picture.original_name,
-        now=turn.clock.now(),
+        turn.uow, turn.files, account.id, UploadKind.DEGREE_PHOTO, PHOTO_SLOT, picture, turn.clock.now()
     )
     await MENU.show(turn, _("Your electronic photo is saved."))
 

@@ -21,6 +21,7 @@ from domain.materials import CategoryStatus, Checklist
 from domain.model import Account, UploadState
 from domain.problems import Problem
 from domain.registration import account_of
+from domain.uploads import Picture
 
 
 class MaterialCb(CallbackData, prefix="mt"):
@@ -172,24 +173,13 @@ def _prompt(context: dict[str, object]) -> str:
     ).format(category=context.get("name", ""), max_bytes=photos.MATERIAL_IMAGE.rules.max_bytes)
 
 
-async def _accepted(turn: Turn, picture: uploads.Accepted, context: dict[str, object]) -> None:
+async def _accepted(turn: Turn, picture: Picture, context: dict[str, object]) -> None:
     code = str(context.get("code", ""))
     account = await _account(turn)
     if account is None:
         await turn.say(_("This chat no longer holds the account. Log in again with /start."))
         return
-    added = await materials.add_image(
-        turn.uow,
-        turn.files,
-        account,
-        code,
-        picture.data,
-        content_type=picture.content_type,
-        width=picture.width,
-        height=picture.height,
-        original_name=picture.original_name,
-        now=turn.clock.now(),
-    )
+    added = await materials.add_image(turn.uow, turn.files, account, code, picture, turn.clock.now())
     note = render.problem(added) if isinstance(added, Problem) else _("Image added.")
     await show_category(turn, code, note)
 

@@ -19,6 +19,7 @@ from domain.problems import Problem
 from domain.registration import account_of
 from domain.text import N_
 from domain.tj_reviews import ID_CARD, ID_PHOTO, IDENTITY, PHOTO, TJ, UPLOAD_REVIEW, Review
+from domain.uploads import Picture
 
 
 class TjCb(CallbackData, prefix="tv"):
@@ -171,23 +172,13 @@ def _prompt(context: dict[str, object]) -> str:
     )
 
 
-async def _accepted(turn: Turn, picture: uploads.Accepted, context: dict[str, object]) -> None:
+async def _accepted(turn: Turn, picture: Picture, context: dict[str, object]) -> None:
     kind, slot = str(context.get("kind", "")), str(context.get("slot", ""))
     account_id = await _account_id(turn)
     if account_id is None:
         return
     added = await tj_reviews.add_picture(
-        turn.uow,
-        turn.files,
-        account_id,
-        kind,
-        slot,
-        picture.data,
-        content_type=picture.content_type,
-        width=picture.width,
-        height=picture.height,
-        original_name=picture.original_name,
-        now=turn.clock.now(),
+        turn.uow, turn.files, account_id, kind, slot, picture, turn.clock.now()
     )
     await show(turn, kind, render.problem(added) if isinstance(added, Problem) else _("Picture saved."))
 

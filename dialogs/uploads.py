@@ -27,6 +27,7 @@ from dialogs.turn import Turn
 from domain import photos
 from domain.problems import Problem
 from domain.text import N_
+from domain.uploads import Picture
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +40,6 @@ _MB = 1024 * 1024
 class Received:
     data: bytes
     as_photo: bool  # sent as a compressed photo, not as a file
-    original_name: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Accepted:
-    """A picture that meets its rules, with what storing it needs."""
-
-    data: bytes
-    content_type: str
-    width: int
-    height: int
     original_name: str | None
 
 
@@ -121,7 +111,7 @@ class Target:
     key: str
     spec: photos.PhotoSpec
     prompt: Callable[[dict[str, Any]], str]  # the request, from the step's context (translated)
-    accept: Callable[[Turn, Accepted, dict[str, Any]], Awaitable[None]]  # store it and move on
+    accept: Callable[[Turn, Picture, dict[str, Any]], Awaitable[None]]  # store it and move on
     back: Callable[[Turn, dict[str, Any]], Awaitable[None]]  # leave without a picture
 
 
@@ -218,7 +208,7 @@ async def _accept(
 ) -> None:
     await turn.state.update_data({_UPLOAD: None})
     await turn.state.set_state(None)
-    accepted = Accepted(
+    accepted = Picture(
         picture.data,
         CONTENT_TYPES.get(report.format or "", "image/jpeg"),
         report.width or 0,

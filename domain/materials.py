@@ -40,7 +40,7 @@ from domain.ports import FileStore, UnitOfWork
 from domain.problems import Problem
 from domain.programmes import Fact, MaterialCategory, Region, programme
 from domain.text import N_
-from domain.uploads import content_key, new_upload, release_files
+from domain.uploads import Picture, content_key, new_upload, release_files
 from domain.windows import Window, WindowPhase
 
 __all__ = [
@@ -429,12 +429,7 @@ async def add_image(
     files: FileStore,
     account: Account,
     category_code: str,
-    data: bytes,
-    *,
-    content_type: str,
-    width: int,
-    height: int,
-    original_name: str | None,
+    picture: Picture,
     now: datetime,
 ) -> Upload | Problem:
     """Add one image to a category. The caller has checked the image itself (format, bytes)."""
@@ -453,25 +448,12 @@ async def add_image(
         if submission is not None and _is_locked(submission.state):
             return Problem(_LOCKED)
         refusal = _crowded(
-            context, category, await uow.uploads.of_account(account_id, KIND), content_key(data)
+            context, category, await uow.uploads.of_account(account_id, KIND), content_key(picture.data)
         )
         if refusal is not None:
             return refusal
-        stored_key = await files.put(data)  # first the file, then the row that refers to it
-        upload = await uow.uploads.add(
-            new_upload(
-                account_id,
-                KIND,
-                category.code,
-                stored_key,
-                len(data),
-                content_type=content_type,
-                width=width,
-                height=height,
-                original_name=original_name,
-                now=now,
-            )
-        )
+        stored_key = await files.put(picture.data)  # first the file, then the row that refers to it
+        upload = await uow.uploads.add(new_upload(account_id, KIND, category.code, stored_key, picture, now))
         # The images of an album arrive as concurrent updates that all passed the check above. Once
         # our row is written, SQLite has serialised us after every writer before us, so counting
         # again keeps the maximum (and the no-twin rule) for each of them.

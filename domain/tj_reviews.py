@@ -22,7 +22,7 @@ from domain.model import ChatUser, Submission, SubmissionState, Upload, UploadKi
 from domain.ports import FileStore, UnitOfWork
 from domain.problems import Problem
 from domain.text import N_
-from domain.uploads import content_key, new_upload, release_files
+from domain.uploads import Picture, content_key, new_upload, release_files
 
 TJ = "tj-upgrade"
 IDENTITY = UploadKind.TJ_IDENTITY
@@ -121,17 +121,12 @@ async def add_picture(
     account_id: int,
     kind: str,
     slot: str,
-    data: bytes,
-    *,
-    content_type: str,
-    width: int,
-    height: int,
-    original_name: str | None,
+    picture: Picture,
     now: datetime,
 ) -> Upload | Problem:
     """Add a checked picture. The identity slots hold one each (a new one replaces it); 上传审核
     takes up to MAX_REVIEW_PHOTOS."""
-    key = content_key(data)
+    key = content_key(picture.data)
     async with uow:
         submission = await _open_submission(uow, account_id, kind)
         if isinstance(submission, Problem):
@@ -145,21 +140,8 @@ async def add_picture(
                 return Problem(_DUPLICATE)
         for old in replaced:
             await uow.uploads.remove(old)
-        stored = await files.put(data)  # first the file, then the row that refers to it
-        upload = await uow.uploads.add(
-            new_upload(
-                account_id,
-                kind,
-                slot,
-                stored,
-                len(data),
-                content_type=content_type,
-                width=width,
-                height=height,
-                original_name=original_name,
-                now=now,
-            )
-        )
+        stored = await files.put(picture.data)  # first the file, then the row that refers to it
+        upload = await uow.uploads.add(new_upload(account_id, kind, slot, stored, picture, now))
         await uow.commit()
         await release_files(uow, files, [old.file_key for old in replaced])
         return upload

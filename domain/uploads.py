@@ -10,6 +10,7 @@ without its file.
 import hashlib
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.model import Upload, UploadState
@@ -19,6 +20,7 @@ __all__ = [
     "IMAGE_TYPES",
     "MAX_ORIGINAL_NAME",
     "ORPHAN_GRACE",
+    "Picture",
     "clean_original_name",
     "content_key",
     "missing_files",
@@ -51,36 +53,39 @@ def clean_original_name(name: str | None) -> str | None:
     return cleaned[-MAX_ORIGINAL_NAME:] or None
 
 
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """An image that met its rules, with what storing it needs."""
+
+    data: bytes
+    content_type: str  # "image/jpeg" or "image/png", as the check found it
+    width: int
+    height: int
+    original_name: str | None = None  # the file name the chat sent
+
+
 def new_upload(
-    account_id: int,
-    kind: str,
-    slot: str,
-    file_key: str,
-    size_bytes: int,
-    *,
-    content_type: str,
-    width: int,
-    height: int,
-    original_name: str | None,
-    now: datetime,
+    account_id: int, kind: str, slot: str, file_key: str, picture: Picture, now: datetime
 ) -> Upload:
     """A DRAFT upload of an image the caller has checked. Raises ValueError when the caller's check
     cannot have happened (an unknown type, no pixels, no bytes): that is a bug, not the applicant's."""
-    if content_type not in IMAGE_TYPES:
-        raise ValueError(f"content type {content_type!r} is not one of {sorted(IMAGE_TYPES)}")
-    if width <= 0 or height <= 0 or size_bytes <= 0:
-        raise ValueError(f"an image has pixels and bytes: {width}×{height}, {size_bytes} bytes")
+    if picture.content_type not in IMAGE_TYPES:
+        raise ValueError(f"content type {picture.content_type!r} is not one of {sorted(IMAGE_TYPES)}")
+    if picture.width <= 0 or picture.height <= 0 or not picture.data:
+        raise ValueError(
+            f"an image has pixels and bytes: {picture.width}×{picture.height}, {len(picture.data)} bytes"
+        )
     return Upload(
         account_id=account_id,
         kind=kind,
         slot=slot,
         file_key=file_key,
-        size_bytes=size_bytes,
-        content_type=content_type,
-        width=width,
-        height=height,
+        size_bytes=len(picture.data),
+        content_type=picture.content_type,
+        width=picture.width,
+        height=picture.height,
         uploaded_at=now,
-        original_name=clean_original_name(original_name),
+        original_name=clean_original_name(picture.original_name),
         state=UploadState.DRAFT,
     )
 
@@ -103,41 +108,17 @@ async def release_files(uow: UnitOfWork, files: FileStore, keys: Iterable[str]) 
 
 
 async def store_single(
-    uow: UnitOfWork,
-    files: FileStore,
-    account_id: int,
-    kind: str,
-    slot: str,
-    data: bytes,
-    *,
-    content_type: str,
-    width: int,
-    height: int,
-    original_name: str | None,
-    now: datetime,
+    uow: UnitOfWork, files: FileStore, account_id: int, kind: str, slot: str, picture: Picture, now: datetime
 ) -> Upload:
     """One image per slot (the degree photo, the ID photo, the ID card): the new one replaces those in
     the slot, whose files go when nothing else refers to them. Whether the slot may change now (a
     deadline, a review under way) is the caller's rule."""
-    key = await files.put(data)  # first the file, then the row that refers to it
+    key = await files.put(picture.data)  # first the file, then the row that refers to it
     async with uow:
         replaced = [u for u in await uow.uploads.of_account(account_id, kind) if u.slot == slot]
         for old in replaced:
             await uow.uploads.remove(old)
-        upload = await uow.uploads.add(
-            new_upload(
-                account_id,
-                kind,
-                slot,
-                key,
-                len(data),
-                content_type=content_type,
-                width=width,
-                height=height,
-                original_name=original_name,
-                now=now,
-            )
-        )
+        upload = await uow.uploads.add(new_upload(account_id, kind, slot, key, picture, now))
         await uow.commit()
         await release_files(uow, files, [old.file_key for old in replaced])
         return upload

@@ -51,6 +51,7 @@ from domain.programmes import (
     programme_from_toml,
 )
 from domain.uploads import (
+    Picture,
     clean_original_name,
     content_key,
     missing_files,
@@ -135,18 +136,7 @@ async def add(
     now: datetime = NOW,
     name: str | None = "scan.jpg",
 ) -> Upload | Problem:
-    return await add_image(
-        uow,
-        files,
-        account,
-        category,
-        data,
-        content_type="image/jpeg",
-        width=1200,
-        height=800,
-        original_name=name,
-        now=now,
-    )
+    return await add_image(uow, files, account, category, Picture(data, "image/jpeg", 1200, 800, name), now)
 
 
 async def added(uow: UnitOfWork, files: FileStore, account: Account, category: str, data: bytes) -> int:
@@ -913,13 +903,23 @@ async def test_a_single_slot_image_replaces_the_previous_one_and_its_file(uow, f
     account = await applicant(uow)
 
     first = await store_single(
-        uow, files, account.id or 0, UploadKind.DEGREE_PHOTO, "photo", b"old",
-        content_type="image/jpeg", width=390, height=567, original_name="a.jpg", now=NOW,
-    )  # fmt: skip
+        uow,
+        files,
+        account.id or 0,
+        UploadKind.DEGREE_PHOTO,
+        "photo",
+        Picture(b"old", "image/jpeg", 390, 567, "a.jpg"),
+        NOW,
+    )
     second = await store_single(
-        uow, files, account.id or 0, UploadKind.DEGREE_PHOTO, "photo", b"new",
-        content_type="image/jpeg", width=390, height=567, original_name=None, now=NOW,
-    )  # fmt: skip
+        uow,
+        files,
+        account.id or 0,
+        UploadKind.DEGREE_PHOTO,
+        "photo",
+        Picture(b"new", "image/jpeg", 390, 567),
+        NOW,
+    )
 
     assert [u.id for u in uow.stored_uploads()] == [second.id] and first.id != second.id
     assert set(files.files) == {content_key(b"new")}
