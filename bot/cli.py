@@ -14,7 +14,7 @@ from bot.logs import setup_logging
 from bot.operator import add_operator_commands
 from domain import credentials, fields, identity, phones, photos
 from domain.accounts import SUPPORTED_LOCALES
-from domain.clock import Clock, SystemClock
+from domain.clock import BEIJING, Clock, SystemClock
 from domain.masking import mask_email, mask_id_number, mask_phone
 from domain.ports import SmsSender
 from domain.problems import Problem
@@ -23,6 +23,8 @@ from domain.text import N_
 
 if TYPE_CHECKING:
     from bot.app import App
+    from domain.model import YearCatalog
+    from domain.ports import UnitOfWork
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,7 +71,40 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=_check, kind=kind)
     _add_photo_commands(commands, kinds)
     add_operator_commands(commands)
+    _add_gd_commands(commands)
+    _add_form_commands(commands)
     return parser
+
+
+def _add_gd_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """``baoming catalog import|list`` and ``baoming offers import|list`` (广东住培, seed 000 三/四)."""
+    catalog_parser = commands.add_parser(
+        "catalog", help="广东住培 specialties and training bases per year (import a TOML file, list)"
+    ).add_subparsers(required=True, metavar="ACTION")
+    importing = catalog_parser.add_parser(
+        "import", help="load one year from a TOML file: checked whole, then stored (or nothing is)"
+    )
+    importing.add_argument("file", metavar="FILE", type=Path)
+    importing.set_defaults(handler=_catalog_import)
+    listing = catalog_parser.add_parser("list", help="the stored years, or one year's specialties and bases")
+    listing.add_argument("--year", type=int, metavar="YEAR")
+    listing.set_defaults(handler=_catalog_list)
+
+    offers = commands.add_parser(
+        "offers", help="广东住培 admission decisions of a training base (import a CSV file, list)"
+    ).add_subparsers(required=True, metavar="ACTION")
+    importing = offers.add_parser(
+        "import",
+        help="record 录取 / 不录取 from a CSV file (身份证号 or 报名号, 结果): every row or none, "
+        "only inside the batch's admission window",
+    )
+    importing.add_argument("file", metavar="FILE.csv", type=Path)
+    importing.add_argument("--base", required=True, metavar="ID", help="the training base, like B01")
+    importing.set_defaults(handler=_offers_import)
+    listing = offers.add_parser("list", help="the applicants who chose a base, with their offers")
+    listing.add_argument("--base", required=True, metavar="ID", help="the training base, like B01")
+    listing.add_argument("--year", type=int, metavar="YEAR")
+    listing.set_defaults(handler=_offers_list)
 
 
 def _add_photo_commands(
@@ -289,6 +324,223 @@ def _masked(outcome: str | Problem) -> str | Problem:
 
 def _masked_email(outcome: str | Problem) -> str | Problem:
     return outcome if isinstance(outcome, Problem) else mask_email(outcome)
+
+
+# ----- 广东住培: catalog and offers
+
+
+def _read_file(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        print(f"{path}: cannot read the file: {error.strerror}", file=sys.stderr)
+        return None
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _catalog_import(args: argparse.Namespace) -> int:
+    from bot.catalog_files import read_catalog
+    from bot.operator import on_database
+    from domain.gd_catalog import CatalogRefused, import_catalog
+
+    name = str(args.file)
+    data = _read_file(args.file)
+    if data is None:
+        return 1
+    catalog = read_catalog(data)
+    if isinstance(catalog, list):
+        for error in catalog:
+            print(f"{name}: {error.key}: {error.reason}", file=sys.stderr)
+        print(f"nothing imported: {_count(len(catalog), 'error')}", file=sys.stderr)
+        return 1
+
+    async def work(uow: "UnitOfWork") -> int:
+        outcome = await import_catalog(uow, catalog, SystemClock().now())
+        if isinstance(outcome, CatalogRefused):
+            print(
+                f"{name}: year: the {outcome.year} catalog was not replaced: submitted applications "
+                "chose what this file drops:",
+                file=sys.stderr,
+            )
+            for removed in outcome.removed:
+                what = f"specialty {removed.specialty_code}"
+                if removed.base_id is not None:
+                    what = f"training base {removed.base_id} for specialty {removed.specialty_code}"
+                numbers = ", ".join(str(n) for n in removed.applications)
+                print(f"  {what}: applications {numbers}", file=sys.stderr)
+            return 1
+        verb = "replaced" if outcome.replaced else "imported"
+        specialties = f"{outcome.specialties} specialt" + ("y" if outcome.specialties == 1 else "ies")
+        print(
+            f"{verb} the {outcome.year} catalog: {specialties}, {_count(outcome.bases, 'base')}, "
+            f"{_count(outcome.offerings, 'offering')}"
+        )
+        return 0
+
+    return on_database(work)
+
+
+def _catalog_list(args: argparse.Namespace) -> int:
+    from bot.operator import on_database
+    from domain.gd_catalog import catalog_of, catalog_years
+
+    async def work(uow: "UnitOfWork") -> int:
+        if args.year is None:
+            years = await catalog_years(uow)
+            if not years:
+                print("no catalog imported")
+            for year in years:
+                catalog = await catalog_of(uow, year)
+                if catalog is not None:
+                    print(_catalog_line(catalog))
+            return 0
+        catalog = await catalog_of(uow, args.year)
+        if catalog is None:
+            print(f"no catalog of {args.year}", file=sys.stderr)
+            return 1
+        print(_catalog_line(catalog))
+        print("specialties:")
+        for specialty in catalog.specialties:
+            bases = ", ".join(b.base_id for b in catalog.bases_offering(specialty.code)) or "none"
+            print(f"  {specialty.code}  {specialty.name}  bases: {bases}")
+        print("bases:")
+        for base in catalog.bases:
+            quotas = ", ".join(f"{code}×{quota}" for code, quota in base.quotas.items())
+            print(f"  {base.base_id}  {base.name}  {base.city}  {quotas}")
+        return 0
+
+    return on_database(work)
+
+
+def _catalog_line(catalog: "YearCatalog") -> str:
+    imported = (
+        catalog.imported_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if catalog.imported_at else "?"
+    )
+    offerings = sum(len(b.quotas) for b in catalog.bases)
+    return (
+        f"{catalog.year}: {len(catalog.specialties)} specialties, {len(catalog.bases)} bases, "
+        f"{offerings} offerings; imported {imported} (Beijing)"
+    )
+
+
+def _offers_import(args: argparse.Namespace) -> int:
+    from bot.catalog_files import read_decisions
+    from bot.operator import on_database
+    from domain.audit import scrub
+    from domain.offers import import_decisions
+
+    name = str(args.file)
+    data = _read_file(args.file)
+    if data is None:
+        return 1
+    parsed = read_decisions(data)
+    if isinstance(parsed, list):
+        for problem in parsed:
+            print(scrub(f"{name}:{problem.line}: {problem.reason}"), file=sys.stderr)
+        print(f"nothing recorded: {_count(len(parsed), 'error')}", file=sys.stderr)
+        return 1
+    decisions = parsed
+    base_id = args.base.strip()
+
+    async def work(uow: "UnitOfWork") -> int:
+        report = await import_decisions(uow, base_id, decisions.rows, SystemClock().now(), args.file.name)
+        if report.errors:
+            say = _translator("en")
+            for error in report.errors:
+                column = decisions.headers.get(error.column, error.column)
+                # Reasons never quote an ID number; scrub() makes sure of it.
+                print(scrub(f"{name}:{error.line}: {column}: {say(error.problem)}"), file=sys.stderr)
+            print(f"nothing recorded: {_count(len(report.errors), 'error')}", file=sys.stderr)
+            return 1
+        print(f"recorded {report.changed}, unchanged {report.unchanged} (training base {base_id})")
+        return 0
+
+    return on_database(work)
+
+
+def _offers_list(args: argparse.Namespace) -> int:
+    from bot.operator import on_database
+    from domain.offers import STATE_OFFICIAL_NAMES, applicants_of_base
+
+    base_id = args.base.strip()
+
+    async def work(uow: "UnitOfWork") -> int:
+        listed = await applicants_of_base(uow, base_id, SystemClock().now(), args.year)
+        if not listed:
+            print(
+                f"no applicant chose the training base {base_id}" + (f" in {args.year}" if args.year else "")
+            )
+        for item in listed:
+            window = "admission open" if item.admission_open else "admission closed"
+            print(
+                f"{item.year} batch {item.batch}  报名号 {item.application_id}  {item.real_name}  "
+                f"{item.id_number}  {item.specialty_code} {item.specialty_name}  choice {item.rank}  "
+                f"{STATE_OFFICIAL_NAMES[item.state]} ({item.state.value})  {window}"
+            )
+        return 0
+
+    return on_database(work)
+
+
+# ----- 天津高职升本: the registration form
+
+
+def _add_form_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """``baoming form sample``: the 天津高职升本 报名表 PDF an applicant gets, with made-up data."""
+    form = commands.add_parser("form", help="天津高职升本 registration form (报名表) PDF").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    sample = form.add_parser(
+        "sample",
+        help="write a sample form with made-up data, to see what applicants get "
+        "(exit 0 written, 1 cannot, 2 usage)",
+    )
+    sample.add_argument("target", metavar="OUT.pdf", type=Path)
+    sample.add_argument("--name", default="张三", help="the applicant's name to print (default 张三)")
+    sample.add_argument(
+        "--photo", metavar="FILE", type=Path, help="an ID photo (JPEG or PNG) for the photo box"
+    )
+    sample.add_argument("--force", action="store_true", help="replace OUT.pdf when it exists")
+    sample.set_defaults(handler=_form_sample)
+
+
+def _form_sample(args: argparse.Namespace) -> int:
+    from bot.registration_form import PLACEHOLDER, FontMissing, render, sample_form
+    from domain.registration_form import form_photo
+
+    target: Path = args.target
+    if target.exists() and not args.force:
+        print(f"{target} exists already: add --force to replace it.", file=sys.stderr)
+        return 2
+    photo = None
+    if args.photo is not None:
+        try:
+            photo = form_photo(args.photo.read_bytes())
+        except OSError as error:
+            print(f"{args.photo}: cannot read the file: {error.strerror}", file=sys.stderr)
+            return 1
+        except ValueError as error:
+            print(f"{args.photo}: {error}", file=sys.stderr)
+            return 1
+    try:
+        rendered = render(sample_form(SystemClock().now(), name=args.name, photo=photo))
+    except FontMissing as error:
+        print(error, file=sys.stderr)
+        return 1
+    try:
+        with target.open("wb" if args.force else "xb") as out:
+            out.write(rendered.pdf)
+    except OSError as error:
+        print(f"{target}: cannot write the file: {error.strerror}", file=sys.stderr)
+        return 1
+    if rendered.missing_glyphs:
+        lacking = ", ".join(f"{char} (U+{ord(char):04X})" for char in rendered.missing_glyphs)
+        print(f"the form's font has no glyph for {lacking}: printed as {PLACEHOLDER}")
+    print(f"wrote {target} ({len(rendered.pdf)} bytes)")
+    return 0
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.uow import SqlUnitOfWork
-from dialogs import degree
+from dialogs import degree, gd_offers
 from domain.clock import Clock
 from domain.email_accounts import Housekeeping, housekeeping
 from domain.model import ChatUser
@@ -62,6 +62,12 @@ class Housekeeper:
                     [w.account.id for w in done.warned],
                     [p.account.id for p in done.purged],
                 )
+            # 广东住培 decisions not told yet (those of `baoming offers import`), and the 接受 / 放弃
+            # buttons of notices whose confirmation window has closed.
+            uow = SqlUnitOfWork(self.session_factory)
+            with self.i18n.context():
+                await gd_offers.deliver(self.bot, self.i18n, uow, self.clock.now())
+            await gd_offers.close_answer_windows(self.bot, uow, self.clock.now())
             if self.files is not None:
                 # Files of deleted accounts, and of a crash between a commit and a delete.
                 orphans = await remove_orphan_files(

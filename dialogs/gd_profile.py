@@ -9,7 +9,7 @@ the usual ones of the 招录系统; the rules of the other two are the seed's.
 from collections.abc import Mapping
 from datetime import date
 
-from dialogs import forms, profile_fields
+from dialogs import forms, gd_application, profile_fields
 from dialogs.forms import NO, YES, Field, Form, Known, choice, group, text, yes_no
 from dialogs.profile_fields import (
     ADDRESS,
@@ -213,5 +213,10 @@ MENU = profile_fields.menu(
         N_("Your profile (学员信息维护): each module is saved on its own."),
         known_of,
         all_done=N_("All four modules are complete: the application opens in the batch windows."),
+        after=(
+            profile_fields.Extra(
+                "apply", N_("Apply (学员报名)"), gd_application.menu_line, gd_application.show_batches
+            ),
+        ),
     )
 )

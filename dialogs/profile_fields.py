@@ -153,6 +153,7 @@ class Menu:
     columns: int = 2
     all_done: str | None = None  # message id said when every module is complete
     extras: tuple[Extra, ...] = ()  # shown before the forms, in the seed's order
+    after: tuple[Extra, ...] = ()  # shown after them (学员报名 follows the profile)
 
     async def statuses(self, turn: Turn) -> list[profiles.ModuleStatus] | profiles.NoAccount:
         modules = [form.module for form in self.forms]
@@ -165,23 +166,24 @@ class Menu:
             return
         lines = [*([note] if note else []), _(self.intro)]
         builder = InlineKeyboardBuilder()
-        for extra in self.extras:
-            mark, line = await extra.line(turn)
-            lines.append(line)
-            builder.button(
-                text=f"{mark} {_(extra.name)}",
-                callback_data=ModuleCb(programme=self.programme, section=extra.key),
-            )
+        lines += [await self._entry(turn, builder, extra) for extra in self.extras]
         for form, status in zip(self.forms, statuses, strict=True):
             mark, line = module_line(form, status)
             lines.append(line)
             name = _(self.names.get(form.module.section, form.title))
             section = ModuleCb(programme=self.programme, section=form.module.section)
             builder.button(text=f"{mark} {name}", callback_data=section)
+        lines += [await self._entry(turn, builder, extra) for extra in self.after]
         builder.adjust(self.columns)
         if self.all_done and all(status.complete for status in statuses):
             lines.append(_(self.all_done))
         await turn.say("\n".join(lines), builder.as_markup())
+
+    async def _entry(self, turn: Turn, builder: InlineKeyboardBuilder, extra: Extra) -> str:
+        mark, line = await extra.line(turn)
+        entry = ModuleCb(programme=self.programme, section=extra.key)
+        builder.button(text=f"{mark} {_(extra.name)}", callback_data=entry)
+        return line
 
     async def status_lines(self, turn: Turn) -> list[str]:
         """The modules' lines of /status, indented under the account's line."""
@@ -190,7 +192,8 @@ class Menu:
             return []
         extras = [(await extra.line(turn))[1] for extra in self.extras]
         modules = [module_line(form, status)[1] for form, status in zip(self.forms, statuses, strict=True)]
-        return ["    " + line for line in extras + modules]
+        after = [(await extra.line(turn))[1] for extra in self.after]
+        return ["    " + line for line in extras + modules + after]
 
 
 MENUS: dict[str, Menu] = {}
@@ -207,7 +210,11 @@ def get_router() -> Router:
     @router.callback_query(ModuleCb.filter())
     async def on_module(query: CallbackQuery, callback_data: ModuleCb, turn: Turn) -> None:
         chosen = MENUS.get(callback_data.programme)
-        extra = next((e for e in chosen.extras if e.key == callback_data.section), None) if chosen else None
+        extra = (
+            next((e for e in chosen.extras + chosen.after if e.key == callback_data.section), None)
+            if chosen
+            else None
+        )
         form = forms.FORMS.get(f"{callback_data.programme}:{callback_data.section}")
         known = await chosen.known(turn) if chosen else {}
         if (form is None and extra is None) or not known:

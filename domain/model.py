@@ -4,6 +4,7 @@ Plain dataclasses: the database adapter maps them imperatively (bot/db), the uni
 in dictionaries. ``id`` is None until the entity is stored.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -265,3 +266,122 @@ class Submission:
     decided_at: datetime | None = None  # when a reviewer last changed the state
     reason: str | None = None  # why a whole submission was rejected (seed 002)
     id: int | None = None
+
+
+class ApplicationState(StrEnum):
+    """A 广东住培 application (seed 000 三): a draft until 提交, then submitted and unchangeable.
+
+    The seed has no withdrawal and no edit after 提交, so there is no state for either.
+    """
+
+    DRAFT = "draft"  # 确认并返回 alone is not a submission (seed 000 三 8)
+    SUBMITTED = "submitted"
+
+
+@dataclass(eq=False)
+class GdApplication:
+    """学员报名 (seed 000 三): one per account and batch, for one specialty and 1–3 training bases.
+
+    ``base_ids`` are the parallel choices (平行志愿) in the applicant's order of preference. Replace
+    the list to change it: the database column does not notice changes made inside it.
+    """
+
+    account_id: int
+    year: int  # the intake year of the programme catalog
+    batch: int  # 招收批次 number
+    created_at: datetime
+    state: str = ApplicationState.DRAFT
+    applicant_type: str | None = None  # 个人身份, a domain.gd_profile.ApplicantType value
+    specialty_code: str | None = None
+    base_ids: list[str] = field(default_factory=list)
+    updated_at: datetime | None = None
+    submitted_at: datetime | None = None
+    id: int | None = None
+
+
+class OfferState(StrEnum):
+    """One choice of a submitted application (seed 000 四; RULES.md's state machine [I]).
+
+    PENDING → ADMITTED / NOT_ADMITTED (the base, in its admission window); ADMITTED → ACCEPTED /
+    DECLINED (the applicant, in the confirmation window). EXPIRED is never stored: an ADMITTED offer
+    is expired once the confirmation window has closed (domain/offers.py).
+    """
+
+    PENDING = "pending"  # 待录取
+    ADMITTED = "admitted"  # 录取
+    NOT_ADMITTED = "not_admitted"  # 不录取
+    ACCEPTED = "accepted"  # 接受
+    DECLINED = "declined"  # 放弃
+    EXPIRED = "expired"  # 未确认: derived from the clock, see above
+
+
+@dataclass(eq=False)
+class Offer:
+    """The outcome of one parallel choice: one row per (application, training base).
+
+    ``account_id``, ``year`` and ``specialty_code`` repeat the application's so that the database
+    can hold "at most one ACCEPTED offer per account and year" with a partial unique index.
+    """
+
+    application_id: int
+    account_id: int
+    year: int
+    batch: int
+    base_id: str
+    specialty_code: str
+    rank: int  # 1..3, the applicant's order of preference
+    state: str = OfferState.PENDING
+    decided_at: datetime | None = None  # when the base recorded 录取 / 不录取
+    decided_by: str | None = None  # the officer's external id (else the base id), or "import:FILE"
+    answered_at: datetime | None = None  # when the applicant answered 接受 / 放弃
+    notified_at: datetime | None = None  # when the applicant was told of the decision
+    # The message that carries 接受 / 放弃: its buttons are taken away when the window closes.
+    notice_chat_id: int | None = None
+    notice_message_id: int | None = None
+    id: int | None = None
+
+
+# The per-year catalog of 广东住培 (domain/gd_catalog.py): values, replaced a year at a time.
+
+
+@dataclass(frozen=True)
+class Specialty:
+    """专业 (住培): a national code and its official Chinese name, shown as-is in every locale."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TrainingBase:
+    """培训基地: its id (also the admissions officer's base in staff roles), name, city, and the
+    specialties it takes this year with their quotas (招收计划), in the file's order."""
+
+    base_id: str
+    name: str
+    city: str
+    quotas: Mapping[str, int] = field(default_factory=dict)
+
+    def offers(self, specialty_code: str) -> bool:
+        return specialty_code in self.quotas
+
+
+@dataclass(frozen=True)
+class YearCatalog:
+    year: int
+    specialties: tuple[Specialty, ...]
+    bases: tuple[TrainingBase, ...]
+    imported_at: datetime | None = None  # None until stored
+
+    def specialty(self, code: str) -> Specialty | None:
+        return next((s for s in self.specialties if s.code == code), None)
+
+    def base(self, base_id: str) -> TrainingBase | None:
+        return next((b for b in self.bases if b.base_id == base_id), None)
+
+    def bases_offering(self, specialty_code: str) -> tuple[TrainingBase, ...]:
+        return tuple(b for b in self.bases if b.offers(specialty_code))
+
+    def offered_specialties(self) -> tuple[Specialty, ...]:
+        """The specialties at least one base takes: the only ones an applicant can choose."""
+        return tuple(s for s in self.specialties if self.bases_offering(s.code))

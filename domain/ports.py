@@ -16,11 +16,14 @@ from domain.model import (
     ChatUser,
     EmailChallenge,
     ExamRegistration,
+    GdApplication,
+    Offer,
     ProfileSection,
     SmsChallenge,
     StaffMember,
     Submission,
     Upload,
+    YearCatalog,
 )
 
 
@@ -165,6 +168,75 @@ class SubmissionRepository(Protocol):
         ...
 
 
+class GdCatalogRepository(Protocol):
+    """The per-year catalog of 广东住培 (domain/gd_catalog.py), stored and replaced a year at a time."""
+
+    async def get(self, year: int) -> YearCatalog | None: ...
+
+    async def years(self) -> list[int]:
+        """The years with a stored catalog, oldest first."""
+        ...
+
+    async def replace(self, catalog: YearCatalog, imported_at: datetime) -> None:
+        """Store the year's catalog in place of the stored one, if any."""
+        ...
+
+
+class GdApplicationRepository(Protocol):
+    async def get(self, application_id: int) -> GdApplication | None: ...
+
+    async def find(self, account_id: int, year: int, batch: int) -> GdApplication | None: ...
+
+    async def of_account(self, account_id: int, year: int | None = None) -> list[GdApplication]:
+        """The account's applications (of one year), by year and batch."""
+        ...
+
+    async def of_year(self, year: int, state: str | None = None) -> list[GdApplication]:
+        """Every application of the year (in one state), by id."""
+        ...
+
+    async def add(self, application: GdApplication) -> GdApplication:
+        """Store a new application; one per account, year and batch."""
+        ...
+
+
+class OfferRepository(Protocol):
+    async def get(self, offer_id: int) -> Offer | None: ...
+
+    async def of_application(self, application_id: int) -> list[Offer]:
+        """By rank (the applicant's order of preference)."""
+        ...
+
+    async def of_account(self, account_id: int, year: int | None = None) -> list[Offer]:
+        """By year, batch and rank."""
+        ...
+
+    async def of_base(self, base_id: str, year: int | None = None) -> list[Offer]:
+        """The offers of one training base (of one year), by year, batch and application."""
+        ...
+
+    async def undelivered(self) -> list[Offer]:
+        """Decided offers whose applicant has not been told yet, oldest decision first."""
+        ...
+
+    async def with_notice(self) -> list[Offer]:
+        """Offers whose notice message still carries 接受 / 放弃 buttons."""
+        ...
+
+    async def add(self, offer: Offer) -> Offer:
+        """Store a new offer; one per application and base, and per application and rank."""
+        ...
+
+    async def accept(self, offer: Offer, at: datetime) -> bool:
+        """Mark the offer ACCEPTED and write it at once.
+
+        False when the store already holds another ACCEPTED offer of the same account and year:
+        the database's unique index, which a concurrent unit of work may have won since this one
+        read. The unit of work is then rolled back (nothing of it is kept) and stays usable.
+        """
+        ...
+
+
 class UnitOfWork(Protocol):
     users: ChatUserRepository
     accounts: AccountRepository
@@ -176,6 +248,9 @@ class UnitOfWork(Protocol):
     exam_registrations: ExamRegistrationRepository
     uploads: UploadRepository
     submissions: SubmissionRepository
+    gd_catalog: GdCatalogRepository
+    gd_applications: GdApplicationRepository
+    offers: OfferRepository
 
     async def __aenter__(self) -> Self: ...
 

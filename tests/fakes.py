@@ -7,6 +7,7 @@ including changes to entities loaded inside (they are the stored objects until t
 """
 
 import copy
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,11 +22,15 @@ from domain.model import (
     ChatUser,
     EmailChallenge,
     ExamRegistration,
+    GdApplication,
+    Offer,
+    OfferState,
     ProfileSection,
     SmsChallenge,
     StaffMember,
     Submission,
     Upload,
+    YearCatalog,
 )
 from domain.ports import (
     AccountRepository,
@@ -34,6 +39,9 @@ from domain.ports import (
     EmailChallengeRepository,
     ExamRegistrationRepository,
     FileStore,
+    GdApplicationRepository,
+    GdCatalogRepository,
+    OfferRepository,
     ProfileSectionRepository,
     SmsChallengeRepository,
     SmsSender,
@@ -60,6 +68,9 @@ class _Tables:
     profile_sections: dict[int, ProfileSection] = field(default_factory=dict)
     uploads: dict[int, Upload] = field(default_factory=dict)
     submissions: dict[int, Submission] = field(default_factory=dict)
+    gd_catalog: dict[int, YearCatalog] = field(default_factory=dict)
+    gd_applications: dict[int, GdApplication] = field(default_factory=dict)
+    offers: dict[int, Offer] = field(default_factory=dict)
 
 
 class _Guard:
@@ -75,6 +86,9 @@ class _Guard:
 
     def next_id(self) -> int:
         return self._uow.next_id()
+
+    async def rollback(self) -> None:
+        await self._uow.rollback()
 
 
 class FakeChatUserRepository:
@@ -154,6 +168,8 @@ class FakeAccountRepository:
             tables.profile_sections,
             tables.uploads,
             tables.submissions,
+            tables.gd_applications,
+            tables.offers,
         )
         for rows in cascading:
             for key in [k for k, row in rows.items() if row.account_id == account.id]:
@@ -368,6 +384,104 @@ class FakeSubmissionRepository:
         return submission
 
 
+class FakeGdCatalogRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def get(self, year: int) -> YearCatalog | None:
+        return self._guard.tables().gd_catalog.get(year)
+
+    async def years(self) -> list[int]:
+        return sorted(self._guard.tables().gd_catalog)
+
+    async def replace(self, catalog: YearCatalog, imported_at: datetime) -> None:
+        self._guard.tables().gd_catalog[catalog.year] = dataclasses.replace(catalog, imported_at=imported_at)
+
+
+class FakeGdApplicationRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def get(self, application_id: int) -> GdApplication | None:
+        return self._guard.tables().gd_applications.get(application_id)
+
+    async def find(self, account_id: int, year: int, batch: int) -> GdApplication | None:
+        stored = self._guard.tables().gd_applications.values()
+        return next((a for a in stored if (a.account_id, a.year, a.batch) == (account_id, year, batch)), None)
+
+    async def of_account(self, account_id: int, year: int | None = None) -> list[GdApplication]:
+        stored = self._guard.tables().gd_applications.values()
+        found = [a for a in stored if a.account_id == account_id and year in (None, a.year)]
+        return sorted(found, key=lambda a: (a.year, a.batch))
+
+    async def of_year(self, year: int, state: str | None = None) -> list[GdApplication]:
+        stored = self._guard.tables().gd_applications.values()
+        found = [a for a in stored if a.year == year and state in (None, a.state)]
+        return sorted(found, key=lambda a: a.id or 0)
+
+    async def add(self, application: GdApplication) -> GdApplication:
+        if await self.find(application.account_id, application.year, application.batch) is not None:
+            raise DuplicateKey("gd_applications (account_id, year, batch)")
+        if application.account_id not in self._guard.tables().accounts:
+            raise DuplicateKey("gd_applications.account_id: no such account")
+        application.id = self._guard.next_id()
+        self._guard.tables().gd_applications[application.id] = application
+        return application
+
+
+class FakeOfferRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    def _all(self) -> list[Offer]:
+        return list(self._guard.tables().offers.values())
+
+    async def get(self, offer_id: int) -> Offer | None:
+        return self._guard.tables().offers.get(offer_id)
+
+    async def of_application(self, application_id: int) -> list[Offer]:
+        return sorted((o for o in self._all() if o.application_id == application_id), key=lambda o: o.rank)
+
+    async def of_account(self, account_id: int, year: int | None = None) -> list[Offer]:
+        found = [o for o in self._all() if o.account_id == account_id and year in (None, o.year)]
+        return sorted(found, key=lambda o: (o.year, o.batch, o.rank))
+
+    async def of_base(self, base_id: str, year: int | None = None) -> list[Offer]:
+        found = [o for o in self._all() if o.base_id == base_id and year in (None, o.year)]
+        return sorted(found, key=lambda o: (o.year, o.batch, o.application_id))
+
+    async def undelivered(self) -> list[Offer]:
+        found = [o for o in self._all() if o.decided_at is not None and o.notified_at is None]
+        return sorted(found, key=lambda o: (o.decided_at or datetime.min.replace(tzinfo=UTC), o.id or 0))
+
+    async def with_notice(self) -> list[Offer]:
+        return sorted((o for o in self._all() if o.notice_message_id is not None), key=lambda o: o.id or 0)
+
+    async def add(self, offer: Offer) -> Offer:
+        for other in self._all():
+            if other.application_id == offer.application_id and offer.base_id == other.base_id:
+                raise DuplicateKey("offers (application_id, base_id)")
+            if other.application_id == offer.application_id and offer.rank == other.rank:
+                raise DuplicateKey("offers (application_id, rank)")
+        if offer.application_id not in self._guard.tables().gd_applications:
+            raise DuplicateKey("offers.application_id: no such application")
+        offer.id = self._guard.next_id()
+        self._guard.tables().offers[offer.id] = offer
+        return offer
+
+    async def accept(self, offer: Offer, at: datetime) -> bool:
+        # What the partial unique index holds: one ACCEPTED offer per account and year.
+        if any(
+            o.id != offer.id and (o.account_id, o.year) == (offer.account_id, offer.year)
+            for o in self._all()
+            if o.state == OfferState.ACCEPTED
+        ):
+            await self._guard.rollback()
+            return False
+        offer.state, offer.answered_at = OfferState.ACCEPTED, at
+        return True
+
+
 class FakeUnitOfWork:
     """The UnitOfWork port over dictionaries. ``committed`` counts the commits."""
 
@@ -381,6 +495,9 @@ class FakeUnitOfWork:
     exam_registrations: ExamRegistrationRepository
     uploads: UploadRepository
     submissions: SubmissionRepository
+    gd_catalog: GdCatalogRepository
+    gd_applications: GdApplicationRepository
+    offers: OfferRepository
 
     def __init__(self) -> None:
         self.tables = _Tables(users={}, accounts={}, sms_challenges={})
@@ -399,6 +516,9 @@ class FakeUnitOfWork:
         self.exam_registrations = FakeExamRegistrationRepository(guard)
         self.uploads = FakeUploadRepository(guard)
         self.submissions = FakeSubmissionRepository(guard)
+        self.gd_catalog = FakeGdCatalogRepository(guard)
+        self.gd_applications = FakeGdApplicationRepository(guard)
+        self.offers = FakeOfferRepository(guard)
 
     def next_id(self) -> int:
         # Like a database sequence, ids are not reused after a rollback.
@@ -423,6 +543,11 @@ class FakeUnitOfWork:
     async def commit(self) -> None:
         if not self.entered:
             raise RuntimeError("enter the unit of work (async with uow:) first")
+        accepted = [
+            (o.account_id, o.year) for o in self.tables.offers.values() if o.state == OfferState.ACCEPTED
+        ]
+        if len(accepted) != len(set(accepted)):
+            raise DuplicateKey("offers: a second accepted offer of one account and year")
         self._durable = copy.deepcopy(self.tables)
         self.committed += 1
 
@@ -460,6 +585,15 @@ class FakeUnitOfWork:
 
     def stored_submissions(self) -> list[Submission]:
         return list(self._durable.submissions.values())
+
+    def stored_applications(self) -> list[GdApplication]:
+        return sorted(self._durable.gd_applications.values(), key=lambda a: a.id or 0)
+
+    def stored_offers(self) -> list[Offer]:
+        return sorted(self._durable.offers.values(), key=lambda o: o.id or 0)
+
+    def stored_catalog(self, year: int) -> YearCatalog | None:
+        return self._durable.gd_catalog.get(year)
 
 
 class SentCode(NamedTuple):

@@ -6,7 +6,8 @@ dataclasses are plain types to the type checker.
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.tables import (
@@ -15,6 +16,12 @@ from bot.db.tables import (
     chat_users,
     email_challenges,
     exam_registrations,
+    gd_applications,
+    gd_base_specialties,
+    gd_catalog_years,
+    gd_specialties,
+    gd_training_bases,
+    offers,
     profile_sections,
     sms_challenges,
     staff_members,
@@ -27,11 +34,17 @@ from domain.model import (
     ChatUser,
     EmailChallenge,
     ExamRegistration,
+    GdApplication,
+    Offer,
+    OfferState,
     ProfileSection,
     SmsChallenge,
+    Specialty,
     StaffMember,
     Submission,
+    TrainingBase,
     Upload,
+    YearCatalog,
 )
 
 
@@ -337,3 +350,177 @@ class SqlSubmissionRepository:
         self._session.add(submission)
         await self._session.flush()
         return submission
+
+
+class SqlGdCatalogRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, year: int) -> YearCatalog | None:
+        imported_at = await self._session.scalar(
+            select(gd_catalog_years.c.imported_at).where(gd_catalog_years.c.year == year)
+        )
+        if imported_at is None:
+            return None
+        specialty_rows = await self._session.execute(
+            select(gd_specialties.c.code, gd_specialties.c.name)
+            .where(gd_specialties.c.year == year)
+            .order_by(gd_specialties.c.position)
+        )
+        quota_rows = await self._session.execute(
+            select(
+                gd_base_specialties.c.base_id,
+                gd_base_specialties.c.specialty_code,
+                gd_base_specialties.c.quota,
+            )
+            .where(gd_base_specialties.c.year == year)
+            .order_by(gd_base_specialties.c.base_id, gd_base_specialties.c.position)
+        )
+        quotas: dict[str, dict[str, int]] = {}
+        for base_id, code, quota in quota_rows:
+            quotas.setdefault(base_id, {})[code] = quota
+        base_rows = await self._session.execute(
+            select(gd_training_bases.c.base_id, gd_training_bases.c.name, gd_training_bases.c.city)
+            .where(gd_training_bases.c.year == year)
+            .order_by(gd_training_bases.c.position)
+        )
+        return YearCatalog(
+            year=year,
+            specialties=tuple(Specialty(code, name) for code, name in specialty_rows),
+            bases=tuple(
+                TrainingBase(base_id, name, city, quotas.get(base_id, {}))
+                for base_id, name, city in base_rows
+            ),
+            imported_at=imported_at,
+        )
+
+    async def years(self) -> list[int]:
+        return list(
+            await self._session.scalars(select(gd_catalog_years.c.year).order_by(gd_catalog_years.c.year))
+        )
+
+    async def replace(self, catalog: YearCatalog, imported_at: datetime) -> None:
+        year = catalog.year
+        # Children first: the foreign keys would cascade on SQLite and PostgreSQL alike, but an
+        # explicit order does not depend on the connection's foreign-key setting.
+        for table in (gd_base_specialties, gd_training_bases, gd_specialties, gd_catalog_years):
+            await self._session.execute(delete(table).where(table.c.year == year))
+        await self._session.execute(insert(gd_catalog_years).values(year=year, imported_at=imported_at))
+        await self._session.execute(
+            insert(gd_specialties),
+            [
+                {"year": year, "position": position, "code": s.code, "name": s.name}
+                for position, s in enumerate(catalog.specialties)
+            ],
+        )
+        await self._session.execute(
+            insert(gd_training_bases),
+            [
+                {"year": year, "position": position, "base_id": b.base_id, "name": b.name, "city": b.city}
+                for position, b in enumerate(catalog.bases)
+            ],
+        )
+        offerings = [
+            {"year": year, "base_id": b.base_id, "specialty_code": code, "position": position, "quota": quota}
+            for b in catalog.bases
+            for position, (code, quota) in enumerate(b.quotas.items())
+        ]
+        if offerings:
+            await self._session.execute(insert(gd_base_specialties), offerings)
+
+
+class SqlGdApplicationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, application_id: int) -> GdApplication | None:
+        return await self._session.get(GdApplication, application_id)
+
+    async def find(self, account_id: int, year: int, batch: int) -> GdApplication | None:
+        query = select(GdApplication).where(
+            gd_applications.c.account_id == account_id,
+            gd_applications.c.year == year,
+            gd_applications.c.batch == batch,
+        )
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def of_account(self, account_id: int, year: int | None = None) -> list[GdApplication]:
+        query = (
+            select(GdApplication)
+            .where(gd_applications.c.account_id == account_id)
+            .order_by(gd_applications.c.year, gd_applications.c.batch)
+        )
+        if year is not None:
+            query = query.where(gd_applications.c.year == year)
+        return list(await self._session.scalars(query))
+
+    async def of_year(self, year: int, state: str | None = None) -> list[GdApplication]:
+        query = select(GdApplication).where(gd_applications.c.year == year).order_by(gd_applications.c.id)
+        if state is not None:
+            query = query.where(gd_applications.c.state == state)
+        return list(await self._session.scalars(query))
+
+    async def add(self, application: GdApplication) -> GdApplication:
+        self._session.add(application)
+        await self._session.flush()
+        return application
+
+
+class SqlOfferRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, offer_id: int) -> Offer | None:
+        return await self._session.get(Offer, offer_id)
+
+    async def of_application(self, application_id: int) -> list[Offer]:
+        query = select(Offer).where(offers.c.application_id == application_id).order_by(offers.c.rank)
+        return list(await self._session.scalars(query))
+
+    async def of_account(self, account_id: int, year: int | None = None) -> list[Offer]:
+        query = (
+            select(Offer)
+            .where(offers.c.account_id == account_id)
+            .order_by(offers.c.year, offers.c.batch, offers.c.rank)
+        )
+        if year is not None:
+            query = query.where(offers.c.year == year)
+        return list(await self._session.scalars(query))
+
+    async def of_base(self, base_id: str, year: int | None = None) -> list[Offer]:
+        query = (
+            select(Offer)
+            .where(offers.c.base_id == base_id)
+            .order_by(offers.c.year, offers.c.batch, offers.c.application_id)
+        )
+        if year is not None:
+            query = query.where(offers.c.year == year)
+        return list(await self._session.scalars(query))
+
+    async def undelivered(self) -> list[Offer]:
+        query = (
+            select(Offer)
+            .where(offers.c.decided_at.is_not(None), offers.c.notified_at.is_(None))
+            .order_by(offers.c.decided_at, offers.c.id)
+        )
+        return list(await self._session.scalars(query))
+
+    async def with_notice(self) -> list[Offer]:
+        query = select(Offer).where(offers.c.notice_message_id.is_not(None)).order_by(offers.c.id)
+        return list(await self._session.scalars(query))
+
+    async def add(self, offer: Offer) -> Offer:
+        self._session.add(offer)
+        await self._session.flush()
+        return offer
+
+    async def accept(self, offer: Offer, at: datetime) -> bool:
+        offer.state, offer.answered_at = OfferState.ACCEPTED, at
+        try:
+            # Written now, not at commit: the partial unique index decides here between this unit of
+            # work and any other that accepted an offer of the same account since we read.
+            await self._session.flush()
+        except IntegrityError:
+            await self._session.rollback()
+            return False
+        return True

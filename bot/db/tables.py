@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Computed,
     DateTime,
     Dialect,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -33,6 +35,9 @@ from domain.model import (
     ChatUser,
     EmailChallenge,
     ExamRegistration,
+    GdApplication,
+    Offer,
+    OfferState,
     ProfileSection,
     SmsChallenge,
     StaffMember,
@@ -283,6 +288,114 @@ submissions = Table(
     UniqueConstraint("account_id", "kind"),
 )
 
+# The per-year catalog of 广东住培 (domain/gd_catalog.py): read and replaced a year at a time as
+# values, never mapped. Applications name bases and specialties by code, without foreign keys, so a
+# year can be replaced; the import refuses to drop what a submitted application chose.
+gd_catalog_years = Table(
+    "gd_catalog_years",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("imported_at", UtcDateTime, nullable=False),
+)
+
+gd_specialties = Table(
+    "gd_specialties",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("year", Integer, ForeignKey("gd_catalog_years.year", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),  # the file's order
+    Column("code", String(8), nullable=False),
+    Column("name", String(60), nullable=False),
+    UniqueConstraint("year", "code"),
+)
+
+gd_training_bases = Table(
+    "gd_training_bases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("year", Integer, ForeignKey("gd_catalog_years.year", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("base_id", String(16), nullable=False),
+    Column("name", String(60), nullable=False),
+    Column("city", String(30), nullable=False),
+    UniqueConstraint("year", "base_id"),
+)
+
+# Which specialties a base takes in a year, with its quota (招收计划).
+gd_base_specialties = Table(
+    "gd_base_specialties",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("base_id", String(16), nullable=False),
+    Column("specialty_code", String(8), nullable=False),
+    Column("position", Integer, nullable=False),  # the order of the base's specialties in the file
+    Column("quota", Integer, nullable=False),
+    UniqueConstraint("year", "base_id", "specialty_code"),
+    ForeignKeyConstraint(
+        ["year", "base_id"], ["gd_training_bases.year", "gd_training_bases.base_id"], ondelete="CASCADE"
+    ),
+    ForeignKeyConstraint(
+        ["year", "specialty_code"], ["gd_specialties.year", "gd_specialties.code"], ondelete="CASCADE"
+    ),
+)
+
+# 学员报名 (domain/gd_applications.py): one per account, year and batch; they go with the account.
+gd_applications = Table(
+    "gd_applications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("batch", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("applicant_type", String(16), nullable=True),
+    Column("specialty_code", String(8), nullable=True),
+    Column("base_ids", JSON, nullable=False, server_default=text("'[]'")),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=True),
+    Column("submitted_at", UtcDateTime, nullable=True),
+    UniqueConstraint("account_id", "year", "batch"),
+    Index(None, "year", "state"),  # the submitted choices a catalog re-import must keep
+)
+
+# One offer per parallel choice of a submitted application (domain/offers.py).
+_ACCEPTED = text(f"state = '{OfferState.ACCEPTED.value}'")
+offers = Table(
+    "offers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("application_id", Integer, ForeignKey("gd_applications.id", ondelete="CASCADE"), nullable=False),
+    # The application's, repeated so that the partial unique index below can hold the rule.
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("batch", Integer, nullable=False),
+    Column("base_id", String(16), nullable=False),
+    Column("specialty_code", String(8), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("decided_by", String(64), nullable=True),
+    Column("answered_at", UtcDateTime, nullable=True),
+    Column("notified_at", UtcDateTime, nullable=True),
+    Column("notice_chat_id", BigInteger, nullable=True),
+    Column("notice_message_id", BigInteger, nullable=True),
+    UniqueConstraint("application_id", "base_id"),
+    UniqueConstraint("application_id", "rank"),
+    Index(None, "account_id", "year"),
+    Index(None, "base_id", "year"),  # an admissions officer's list
+    # Seed 000 四: "学员只可选择其中一家培训基地做出接受回应": at most one accepted offer per
+    # account and year, held here too, so that two concurrent presses cannot both win.
+    Index(
+        "uq_offers_account_id_year_accepted",
+        "account_id",
+        "year",
+        unique=True,
+        sqlite_where=_ACCEPTED,
+        postgresql_where=_ACCEPTED,
+    ),
+)
+
 mapper_registry = registry(metadata=metadata)
 
 
@@ -301,3 +414,5 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(ExamRegistration, exam_registrations)
     mapper_registry.map_imperatively(Upload, uploads)
     mapper_registry.map_imperatively(Submission, submissions)
+    mapper_registry.map_imperatively(GdApplication, gd_applications)
+    mapper_registry.map_imperatively(Offer, offers)

@@ -11,6 +11,9 @@ from bot.db.repositories import (
     SqlChatUserRepository,
     SqlEmailChallengeRepository,
     SqlExamRegistrationRepository,
+    SqlGdApplicationRepository,
+    SqlGdCatalogRepository,
+    SqlOfferRepository,
     SqlProfileSectionRepository,
     SqlSmsChallengeRepository,
     SqlStaffRepository,
@@ -23,6 +26,9 @@ from domain.ports import (
     ChatUserRepository,
     EmailChallengeRepository,
     ExamRegistrationRepository,
+    GdApplicationRepository,
+    GdCatalogRepository,
+    OfferRepository,
     ProfileSectionRepository,
     SmsChallengeRepository,
     StaffRepository,
@@ -48,6 +54,9 @@ class SqlUnitOfWork:
     exam_registrations: ExamRegistrationRepository
     uploads: UploadRepository
     submissions: SubmissionRepository
+    gd_catalog: GdCatalogRepository
+    gd_applications: GdApplicationRepository
+    offers: OfferRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -68,6 +77,9 @@ class SqlUnitOfWork:
         self.exam_registrations = SqlExamRegistrationRepository(session)
         self.uploads = SqlUploadRepository(session)
         self.submissions = SqlSubmissionRepository(session)
+        self.gd_catalog = SqlGdCatalogRepository(session)
+        self.gd_applications = SqlGdApplicationRepository(session)
+        self.offers = SqlOfferRepository(session)
         return self
 
     async def __aexit__(

@@ -122,8 +122,9 @@ class GrantStaff(Step):
 
 
 @dataclass(frozen=True)
-class ImportRegistrations(Step):
-    path: Path  # a CSV file of exam registrations, resolved against the transcript's folder
+class ImportFile(Step):
+    what: str  # "registrations" (医师资格考试, CSV) or "catalog" (广东住培 specialties and bases, TOML)
+    path: Path  # resolved against the transcript's folder
 
 
 @dataclass(frozen=True)
@@ -165,8 +166,8 @@ _RESERVED_ACTORS = {"bot", "sms", "mail", "clock", "restart", "fault", "actor", 
 # In the latest e-mail: the bot's deep link, and a 6-digit code standing on its own.
 _MAIL_LINK = re.compile(r"https://t\.me/\w+\?start=(?P<payload>[\w-]+)")
 _MAIL_CODE = re.compile(r"(?<![\w-])\d{6}(?![\w-])")
+_IMPORT = re.compile(r"^import\s+(?P<what>registrations|catalog)\s+(?P<path>\S.*)$")
 _PLACEHOLDERS = ("{sms}", "{wrong-sms}", "{mail-code}", "{wrong-mail-code}", "{mail-link}")
-_IMPORT = re.compile(r"^import\s+registrations\s+(?P<path>\S.*)$")
 
 
 def parse_file(path: Path) -> Transcript:
@@ -202,9 +203,9 @@ def _parse_line(line: str, number: int, folder: Path) -> Step:
     if line.startswith("fault ") or line == "fault":
         return _parse_fault(line, number)
     if line.startswith("import ") and (match := _IMPORT.match(line)) is None:
-        raise ValueError("expected 'import registrations FILE.csv'")
+        raise ValueError("expected 'import registrations FILE.csv' or 'import catalog FILE.toml'")
     if match := _IMPORT.match(line):
-        return ImportRegistrations(number, line, (folder / match["path"].strip()).resolve())
+        return ImportFile(number, line, match["what"], (folder / match["path"].strip()).resolve())
     if line.startswith("sms?"):
         needle = line.removeprefix("sms?").strip()
         if not needle:
@@ -232,7 +233,7 @@ def _parse_line(line: str, number: int, folder: Path) -> Step:
     raise ValueError(
         "not a transcript line: expected 'NAME> ...', 'bot? ...', 'bot~ ...', 'bot+ [...]', "
         "'bot- [...]', 'bot! deleted', 'bot.', 'sms? ...', 'mail? ...', 'clock ...', 'restart', 'fault ...', "
-        "'actor NAME lang=..', 'staff NAME ROLE PROGRAMME [BASE]', 'import registrations FILE.csv' "
+        "'actor NAME lang=..', 'staff NAME ROLE PROGRAMME [BASE]', 'import registrations|catalog FILE' "
         "or a # comment"
     )
 
@@ -563,8 +564,8 @@ class Player:
             await self._grant_staff(step)
         elif isinstance(step, Fault):
             self._inject(step)
-        elif isinstance(step, ImportRegistrations):
-            await self._import_registrations(step)
+        elif isinstance(step, ImportFile):
+            await self._import_file(step)
         else:  # pragma: no cover - parse() makes only the kinds above
             raise TypeError(f"unknown step {step!r}")
 
@@ -705,23 +706,36 @@ class Player:
         uow = SqlUnitOfWork(create_session_factory(self.sandbox.app.engine))
         await add_staff(uow, self.sandbox.clock, Channel.TELEGRAM, str(person.user.id), step.grant)
 
-    async def _import_registrations(self, step: ImportRegistrations) -> None:
-        """The use case of ``baoming registrations import``, on the bot's database."""
+    async def _import_file(self, step: ImportFile) -> None:
+        """The use case of ``baoming registrations import`` or ``baoming catalog import``, on the bot's
+        database."""
+        from bot.catalog_files import read_catalog
         from bot.db.engine import create_session_factory
         from bot.db.uow import SqlUnitOfWork
         from bot.registration_files import read
         from domain.exam_registrations import import_registrations
+        from domain.gd_catalog import CatalogRefused, import_catalog
 
         expectation = f"{step.path.name} imported"
         if self.sandbox.app is None:
             raise self._mismatch(step, expectation, note="the bot is stopped")
         try:
-            parsed = read(step.path.read_bytes())
+            data = step.path.read_bytes()
         except OSError as error:
             raise self._mismatch(step, expectation, note=str(error)) from None
+        uow = SqlUnitOfWork(create_session_factory(self.sandbox.app.engine))
+        if step.what == "catalog":
+            catalog = read_catalog(data)
+            if isinstance(catalog, list):
+                raise self._mismatch(
+                    step, expectation, note="; ".join(f"{e.key}: {e.reason}" for e in catalog)
+                )
+            if isinstance(await import_catalog(uow, catalog, self.sandbox.clock.now()), CatalogRefused):
+                raise self._mismatch(step, expectation, note="it would strand submitted choices")
+            return
+        parsed = read(data)
         if isinstance(parsed, list):
             raise self._mismatch(step, expectation, note="; ".join(f"{e.line}: {e.reason}" for e in parsed))
-        uow = SqlUnitOfWork(create_session_factory(self.sandbox.app.engine))
         report = await import_registrations(uow, self.sandbox.clock, parsed.rows)
         if report.errors:
             note = "; ".join(f"{e.line}: {e.column}: {e.problem.message}" for e in report.errors)
