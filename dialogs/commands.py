@@ -207,11 +207,13 @@ def get_router() -> Router:
                 lines += await gd_profile.MENU.status_lines(turn)
             if account is not None and account.is_active and item.code == degree_profile.DEGREE:
                 lines += await degree_profile.MENU.status_lines(turn)
+                lines += [line for line in [await degree_profile.next_step(turn)] if line]
             if account is not None and item.code == nmec_link.NMEC:
                 lines += await nmec_materials.status_lines(turn, account)
             if account is not None and account.id is not None and item.code == TJ:
                 reviews = await tj_identity.reviews(turn, account.id)
                 lines += ["    " + line for line in tj_identity.menu_lines(*reviews)]
+                lines += [line for line in [await tj_profile.next_step(turn)] if line]
         await message.answer("\n".join(lines))
 
     @router.message(Command("cancel"))

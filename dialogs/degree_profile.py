@@ -376,6 +376,19 @@ PHOTO = uploads.target(
 )
 
 
+async def next_step(turn: Turn) -> str | None:
+    """/status: the first thing of 学位申请 still to do."""
+    if await _photo(turn) is None:
+        return _("Next: upload your electronic photo (上传电子照片).")
+    statuses = await MENU.statuses(turn)
+    if isinstance(statuses, profiles.NoAccount):
+        return None
+    for form, status in zip(MENU.forms, statuses, strict=True):
+        if not status.complete:
+            return _("Next: {module}.").format(module=_(MENU_NAMES[form.module.section]))
+    return None
+
+
 async def _open_photo(turn: Turn) -> None:
     await uploads.request(turn, PHOTO, {})
 

@@ -61,6 +61,14 @@ def _result_line(found: Review) -> str:
     return line
 
 
+def next_step(identity: Review) -> str | None:
+    if identity.state == SubmissionState.SUBMITTED:
+        return _("Next: wait for the manual review of the 确认点; you will be told here.")
+    if identity.state in (SubmissionState.DRAFT, SubmissionState.REJECTED):
+        return _("Next: the identity check (身份认证).")
+    return None
+
+
 def menu_lines(identity: Review, upload_review: Review) -> list[str]:
     return [
         _("Identity check (身份认证): {state}").format(state=_state(identity)),

@@ -112,6 +112,20 @@ async def show_module(turn: Turn, note: str | None = None) -> None:
     await turn.say("\n".join(lines), builder.as_markup())
 
 
+async def next_step(turn: Turn) -> str | None:
+    """/status: the first thing of 天津高职升本 still to do (choices and payment come later)."""
+    statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, TJ, [BASIC.module])
+    if isinstance(statuses, profiles.NoAccount):
+        return None
+    if not statuses[0].complete:
+        return _("Next: fill in your basic information (基本信息).")
+    account = await account_of(turn.uow, turn.user_id, TJ)
+    if account is None or account.id is None:
+        return None
+    identity, _review = await tj_identity.reviews(turn, account.id)
+    return tj_identity.next_step(identity)
+
+
 async def _pledge_accepted(turn: Turn) -> bool:
     return await profiles.saved_answers(turn.uow, turn.user_id, TJ, PLEDGE.section) is not None
 
