@@ -5,13 +5,11 @@ Problems with the file itself are plain English for the operator, as in bot/regi
 the content are the domain's (domain/gd_catalog.py, domain/offers.py).
 """
 
-import csv
-import io
 import tomllib
-import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.registration_files import FileError, decode
+from bot.registration_files import FileError, decode, parse_csv
 from domain.gd_catalog import CatalogFileError, validate_catalog
 from domain.model import YearCatalog
 from domain.offers import DECISION_COLUMNS, DecisionRow
@@ -59,47 +57,14 @@ def read_decisions(data: bytes) -> DecisionFile | list[FileError]:
     text = decode(data)
     if isinstance(text, FileError):
         return [text]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        return [FileError(1, "the file is empty; the first line must name the columns")]
-    except csv.Error as error:
-        return [FileError(reader.line_num, f"not valid CSV: {error}")]
-    positions, errors = _columns(header)
-    rows: list[DecisionRow] = []
-    line = reader.line_num + 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            errors.append(FileError(reader.line_num, f"not valid CSV: {error}"))
-            break
-        start, line = line, reader.line_num + 1
-        if not any(field.strip() for field in record):
-            continue  # blank lines and the empty rows spreadsheets leave at the end
-        if len(record) != len(header):
-            errors.append(FileError(start, f"{len(record)} fields, but the header has {len(header)}"))
-            continue
-        rows.append(DecisionRow(start, {column: record[index] for column, index in positions.items()}))
-    if errors:
-        return errors
-    return DecisionFile(rows, {column: header[index].strip() for column, index in positions.items()})
+    table = parse_csv(text, DECISION_HEADERS, DECISION_COLUMNS, _missing_decision_columns)
+    if isinstance(table, list):
+        return table
+    return DecisionFile([DecisionRow(line, values) for line, values in table.rows], table.headers)
 
 
-def _columns(header: list[str]) -> tuple[dict[str, int], list[FileError]]:
-    positions: dict[str, int] = {}
+def _missing_decision_columns(positions: Mapping[str, int]) -> list[FileError]:
     errors = []
-    for index, written in enumerate(header):
-        name = unicodedata.normalize("NFKC", written).strip()
-        column = DECISION_HEADERS.get(name) or (name.lower() if name.lower() in DECISION_COLUMNS else None)
-        if column is None:
-            continue
-        if column in positions:
-            errors.append(FileError(1, f"the column {column} appears twice ({name!r})"))
-        positions[column] = index
     if "result" not in positions:
         errors.append(FileError(1, "the header lacks the column result (结果)"))
     if "id_number" not in positions and "application_id" not in positions:
@@ -110,4 +75,4 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[FileError]]:
                 "id_number (身份证号) or application_id (报名号)",
             )
         )
-    return positions, errors
+    return errors

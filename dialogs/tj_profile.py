@@ -6,6 +6,9 @@ states the commitments such pledges make and says so. The form's fields are the 
 (the seed shows the page only as screenshots).
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from aiogram import F, Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery
@@ -29,7 +32,7 @@ from dialogs.profile_fields import (
     short_text,
 )
 from dialogs.turn import Turn
-from domain import profiles
+from domain import profiles, tj_choices
 from domain.registration import account_of
 from domain.text import N_
 from domain.tj_reviews import TJ
@@ -38,7 +41,7 @@ PLEDGE = profiles.Module("pledge")
 
 
 class PledgeCb(CallbackData, prefix="tp"):
-    action: str  # open, agree, disagree
+    action: str  # open (the basic information, after the pledge), agree, disagree, choices
 
 
 CANDIDATE_TYPES = {"current": N_("Graduating this year (应届)"), "former": N_("Graduated before (往届)")}
@@ -81,6 +84,60 @@ BASIC = forms.register(
 )
 
 
+CHOICE_LABELS = (N_("Choice 1 (志愿一)"), N_("Choice 2 (志愿二)"), N_("Choice 3 (志愿三)"))
+CHOICE_QUESTIONS = (
+    N_("志愿一: choose the institution and major (院校 · 专业), or type a name:"),
+    N_("志愿二 (optional): choose the institution and major (院校 · 专业), or type a name:"),
+    N_("志愿三 (optional): choose the institution and major (院校 · 专业), or type a name:"),
+)
+
+
+def _major_options() -> list[tuple[str, str]]:
+    year = tj_choices.choice_year()
+    return [(major.code, tj_choices.label(major)) for major in (year.majors if year else ())]
+
+
+def _previous_given(key: str) -> Callable[[Answers], bool]:
+    return lambda answers: bool(answers.get(key))
+
+
+def _choice_fields() -> tuple[forms.Field, ...]:
+    year = tj_choices.choice_year()
+    count = year.choice_count if year else 1
+    fields = []
+    for number, key in enumerate(tj_choices.CHOICE_KEYS[:count]):
+        extra: dict[str, Any] = (
+            {}
+            if number == 0
+            else {
+                "optional": True,
+                "when": _previous_given(tj_choices.CHOICE_KEYS[number - 1]),
+            }
+        )
+        fields.append(
+            choice(
+                key,
+                CHOICE_LABELS[number],
+                CHOICE_QUESTIONS[number],
+                _major_options,
+                parse=lambda raw, answers, today: tj_choices.parse_choice(raw),
+                **extra,
+            )
+        )
+    return tuple(fields)
+
+
+CHOICES = forms.register(
+    Form(
+        TJ,
+        profiles.Module("choices", tj_choices.check_choices),
+        N_("Choices (志愿)"),
+        _choice_fields(),
+        done=lambda turn, note: show_module(turn, note),
+    )
+)
+
+
 def _pledge_text() -> str:
     return _(
         "考试承诺书 (the exam pledge). The system's page shows its official wording; "
@@ -95,15 +152,17 @@ def _pledge_text() -> str:
 
 
 async def show_module(turn: Turn, note: str | None = None) -> None:
-    """The basic-information module of 天津高职升本, with its state and one button."""
-    statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, TJ, [BASIC.module])
+    """The steps of 天津高职升本 in the seed's order, each with its state and a button."""
+    statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, TJ, [BASIC.module, CHOICES.module])
     if isinstance(statuses, profiles.NoAccount):
         await turn.say(_("This chat no longer holds the account. Log in again with /start."))
         return
-    mark, line = module_line(BASIC, statuses[0])
     builder = InlineKeyboardBuilder()
-    builder.button(text=f"{mark} {_(BASIC.title)}", callback_data=PledgeCb(action="open"))
-    lines = [*([note] if note else []), line]
+    lines = [*([note] if note else [])]
+    for form, status, action in zip((BASIC, CHOICES), statuses, ("open", "choices"), strict=True):
+        mark, line = module_line(form, status)
+        lines.append(line)
+        builder.button(text=f"{mark} {_(form.title)}", callback_data=PledgeCb(action=action))
     account = await account_of(turn.uow, turn.user_id, TJ)
     if account is not None and account.id is not None:
         lines += tj_identity.menu_lines(*await tj_identity.reviews(turn, account.id))
@@ -119,6 +178,9 @@ async def next_step(turn: Turn) -> str | None:
         return None
     if not statuses[0].complete:
         return _("Next: fill in your basic information (基本信息).")
+    choices = await profiles.status(turn.uow, turn.clock, turn.user_id, TJ, [CHOICES.module])
+    if not isinstance(choices, profiles.NoAccount) and not choices[0].complete:
+        return _("Next: your choices (志愿).")
     account = await account_of(turn.uow, turn.user_id, TJ)
     if account is None or account.id is None:
         return None
@@ -151,6 +213,19 @@ def get_router() -> Router:
         builder.button(text=_("I agree (我遵守)"), callback_data=PledgeCb(action="agree"))
         builder.button(text=_("I do not agree"), callback_data=PledgeCb(action="disagree"))
         await turn.say(_pledge_text(), builder.as_markup())
+
+    @router.callback_query(PledgeCb.filter(F.action == "choices"))
+    async def on_choices(query: CallbackQuery, turn: Turn) -> None:
+        known = await known_of(turn, TJ)
+        if not known:
+            await query.answer(_("This button is no longer active."))
+            return
+        await query.answer()
+        statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, TJ, [BASIC.module])
+        if isinstance(statuses, profiles.NoAccount) or not statuses[0].complete:
+            await show_module(turn, _("Fill in your basic information first: the choices come after it."))
+            return
+        await forms.open_form(turn, CHOICES, known)
 
     @router.callback_query(PledgeCb.filter(F.action == "agree"))
     async def on_agree(query: CallbackQuery, turn: Turn) -> None:

@@ -6,6 +6,12 @@ gateway will be one more front, so nothing here knows about HTTP, and callback d
 from buttons currently shown in the chat (`press`); anything else must go through the explicitly
 named `inject_raw_update`.
 
+Payments follow Telegram Payments: the bot's `sendInvoice` shows an invoice with a Pay button; a
+person paying it (`user_pays`) sends the bot a `pre_checkout_query` that it must answer with
+`answerPreCheckoutQuery` within `Limits.pre_checkout_timeout`; only `ok=True` charges, and the charge
+reaches the bot as the person's `successful_payment` message and `Emulator.payments`. Every attempt's
+outcome (paid, declined with the bot's error message, expired) is kept (`pay_outcome`).
+
 Limits and error texts follow the Bot API (see AIOGRAM-NOTES.md §3).
 """
 
@@ -19,8 +25,10 @@ import math
 import mimetypes
 import re
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from html.parser import HTMLParser
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -41,8 +49,31 @@ _COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?!\S)
 _BOT_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 # Every update type delivered when allowed_updates is unset or empty (Bot API: getUpdates).
 _DEFAULT_UPDATE_TYPES = frozenset(
-    {"message", "edited_message", "callback_query", "inline_query", "my_chat_member", "channel_post"}
+    {
+        "message",
+        "edited_message",
+        "callback_query",
+        "inline_query",
+        "my_chat_member",
+        "channel_post",
+        "shipping_query",
+        "pre_checkout_query",
+    }
 )
+# Telegram Payments' currencies (core.telegram.org/bots/payments#supported-currencies) and Stars.
+_CURRENCY_CODES = """
+AED AFN ALL AMD ARS AUD AZN BAM BDT BGN BND BOB BRL BYN CAD CHF CLP CNY COP CRC CZK DKK DOP DZD
+EGP ETB EUR GBP GEL GTQ HKD HNL HRK HUF IDR ILS INR ISK JMD JPY KES KGS KRW KZT LBP LKR MAD MDL
+MNT MUR MVR MXN MYR MZN NGN NIO NOK NPR NZD PAB PEN PHP PKR PLN PYG QAR RON RSD RUB SAR SEK SGD
+THB TJS TRY TTD TWD TZS UAH UGX USD UYU UZS VND YER ZAR XTR
+"""
+_CURRENCIES = frozenset(_CURRENCY_CODES.split())
+STARS = "XTR"
+# Currencies without minor units among those (the "exp" of currencies.json is 0); only for display.
+_NO_MINOR_UNITS = frozenset({"CLP", "ISK", "JPY", "KRW", "PYG", "UGX", "VND", STARS})
+_MAX_CURRENCY_AMOUNT = 9999_9999_9999  # tdlib's check_currency_amount
+# A provider token as @BotFather hands it out: "<digits>:TEST:<text>" (test mode) or ":LIVE:".
+_PROVIDER_TOKEN_FORM = re.compile(r"^\d+:(TEST|LIVE):\S+$")
 # Telegram's own photo sizes: a 90 px thumbnail, 320 and 800 px, the image itself capped at 1280 px.
 _PHOTO_BOXES = (90, 320, 800)
 _PHOTO_MAX_SIDE = 1280
@@ -67,6 +98,10 @@ class Limits:
     max_upload_bytes: int = 50 * 1024 * 1024
     max_photo_upload_bytes: int = 10 * 1024 * 1024
     max_download_bytes: int = 20 * 1024 * 1024
+    pre_checkout_timeout: float = 10.0  # seconds the bot has to answer a pre_checkout_query
+    max_invoice_title_length: int = 32
+    max_invoice_description_length: int = 255
+    max_invoice_payload_bytes: int = 128
 
 
 class ApiError(Exception):
@@ -172,6 +207,8 @@ class StoredMessage:
     reply_markup: JsonDict | None = None  # inline keyboards only, as Telegram returns them
     document: StoredFile | None = None
     photo: list[StoredFile] = field(default_factory=list)
+    invoice: Invoice | None = None
+    successful_payment: Payment | None = None
     edit_date: int | None = None
     deleted: bool = False
 
@@ -193,6 +230,108 @@ class StoredMessage:
         return any(
             button.get("callback_data") == callback_data for row in self.inline_buttons() for button in row
         )
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """What sendInvoice stored; `to_json` is the part a Message shows (Bot API: Invoice)."""
+
+    title: str
+    description: str
+    payload: str
+    provider_token: str
+    currency: str
+    prices: tuple[tuple[str, int], ...]  # (label, amount in the smallest units)
+    start_parameter: str = ""
+    photo_url: str | None = None
+    need_name: bool = False
+    need_phone_number: bool = False
+    need_email: bool = False
+    need_shipping_address: bool = False
+
+    @property
+    def total_amount(self) -> int:
+        return sum(amount for _, amount in self.prices)
+
+    @property
+    def is_test(self) -> bool:
+        return ":TEST:" in self.provider_token
+
+    def formatted_total(self) -> str:
+        """The total as an app shows it on the Pay button, e.g. "50.00 CNY" or "25 XTR"."""
+        if self.currency in _NO_MINOR_UNITS:
+            return f"{self.total_amount} {self.currency}"
+        return f"{self.total_amount / 100:.2f} {self.currency}"
+
+    def to_json(self) -> JsonDict:
+        return {
+            "title": self.title,
+            "description": self.description,
+            "start_parameter": self.start_parameter,
+            "currency": self.currency,
+            "total_amount": self.total_amount,
+        }
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One completed charge, as the bot receives it in `successful_payment` (and where it came from)."""
+
+    chat_id: int
+    user_id: int
+    invoice_message_id: int
+    currency: str
+    total_amount: int
+    invoice_payload: str
+    telegram_payment_charge_id: str
+    provider_payment_charge_id: str
+
+    def to_json(self) -> JsonDict:
+        return {
+            "currency": self.currency,
+            "total_amount": self.total_amount,
+            "invoice_payload": self.invoice_payload,
+            "telegram_payment_charge_id": self.telegram_payment_charge_id,
+            "provider_payment_charge_id": self.provider_payment_charge_id,
+        }
+
+
+class PayStatus(StrEnum):
+    PENDING = "pending"  # the pre_checkout_query awaits the bot's answer
+    PAID = "paid"  # answered ok=True: charged, successful_payment delivered
+    DECLINED = "declined"  # answered ok=False: not charged; the person sees the bot's error_message
+    EXPIRED = "expired"  # no answer within Limits.pre_checkout_timeout: not charged
+
+
+@dataclass(frozen=True)
+class PayOutcome:
+    """What became of one tap on Pay."""
+
+    query_id: str
+    invoice_message_id: int
+    status: PayStatus
+    error_message: str | None = None
+    payment: Payment | None = None
+
+    @property
+    def paid(self) -> bool:
+        return self.status is PayStatus.PAID
+
+
+@dataclass
+class _PreCheckout:
+    id: str
+    chat_id: int
+    user_id: int
+    invoice_message_id: int
+    invoice: Invoice
+    deadline: float  # monotonic seconds: Telegram's answer limit is real time, not the sandbox clock
+    status: PayStatus = PayStatus.PENDING
+    error_message: str | None = None
+    payment: Payment | None = None
+
+    def outcome(self) -> PayOutcome:
+        return PayOutcome(self.id, self.invoice_message_id, self.status, self.error_message, self.payment)
 
 
 @dataclass
@@ -523,6 +662,9 @@ class Emulator:
         self._callback_queries: dict[str, _CallbackQuery] = {}
         self._callback_answers: dict[int, list[CallbackAnswer]] = {}
         self._next_callback_id = 1
+        self._pre_checkouts: dict[str, _PreCheckout] = {}
+        self._next_pre_checkout_number = 1
+        self.payments: list[Payment] = []  # completed charges, in order (a test's ledger)
         self._next_file_number = 1
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
         self._faults: list[_Fault] = []
@@ -547,6 +689,8 @@ class Emulator:
                 "sendDocument": self._send_document,
                 "sendPhoto": self._send_photo,
                 "sendChatAction": self._send_chat_action,
+                "sendInvoice": self._send_invoice,
+                "answerPreCheckoutQuery": self._answer_pre_checkout_query,
                 "getFile": self._get_file,
                 "setMyCommands": self._set_my_commands,
                 "deleteMyCommands": self._delete_my_commands,
@@ -693,6 +837,57 @@ class Emulator:
         }
         self._enqueue("callback_query", payload, chat_id)
         return query_id
+
+    def user_pays(self, user_id: int, message_id: int, *, chat_id: int | None = None) -> str:
+        """The user taps Pay on an invoice and confirms; returns the pre_checkout_query id.
+
+        The bot gets a `pre_checkout_query` and must answer it within `Limits.pre_checkout_timeout`;
+        follow the result with `pay_outcome` / `wait_pay_outcome`. The same invoice may be paid again:
+        on Telegram each payment is a new charge, so only the bot can refuse a second one.
+        `chat_id` defaults to the user's private chat.
+        """
+        chat = self._chat(user_id if chat_id is None else chat_id)
+        message = chat.messages.get(message_id)
+        if message is None or message.deleted or message.invoice is None:
+            raise ValueError(f"message {message_id} is not an invoice shown in chat {chat.id}")
+        user = self._users[user_id]
+        query_id = f"{self.bot_id}{self._next_pre_checkout_number:06d}"
+        self._next_pre_checkout_number += 1
+        invoice = message.invoice
+        self._pre_checkouts[query_id] = _PreCheckout(
+            query_id,
+            chat.id,
+            user_id,
+            message_id,
+            invoice,
+            deadline=time.monotonic() + self.limits.pre_checkout_timeout,
+        )
+        payload = {
+            "id": query_id,
+            "from": user.to_json(),
+            "currency": invoice.currency,
+            "total_amount": invoice.total_amount,
+            "invoice_payload": invoice.payload,
+        }
+        self._enqueue("pre_checkout_query", payload, chat.id)
+        return query_id
+
+    def pay_outcome(self, query_id: str) -> PayOutcome:
+        """Where a payment stands now (an unanswered query past its deadline has expired)."""
+        return self._pre_checkout(query_id).outcome()
+
+    def pay_outcomes(self) -> list[PayOutcome]:
+        """Every tap on Pay so far, in order, with why it was or was not charged."""
+        return [self.pay_outcome(query_id) for query_id in list(self._pre_checkouts)]
+
+    async def wait_pay_outcome(self, query_id: str) -> PayOutcome:
+        """Wait until the bot answered the pre_checkout_query or its time ran out."""
+        while True:
+            pending = self._pre_checkout(query_id)
+            if pending.status is not PayStatus.PENDING:
+                return pending.outcome()
+            # A little past the deadline, so that the next look finds it expired.
+            await self._wait_change(max(0.0, pending.deadline - time.monotonic()) + 0.01)
 
     def inject_raw_update(self, update: Mapping[str, Any]) -> int:
         """Deliver anything, e.g. forged callback data or a malformed update, as a broken client could.
@@ -993,6 +1188,50 @@ class Emulator:
         self._target_chat(params)
         return True
 
+    def _send_invoice(self, params: _Params) -> JsonDict:
+        # The invoice is checked before the chat, as the Bot API server does.
+        invoice = self._invoice(params)
+        chat = self._target_chat(params)
+        markup = self._inline_markup(params)
+        if markup is not None:
+            first_row = markup["inline_keyboard"][0] if markup["inline_keyboard"] else []
+            if not first_row or first_row[0].get("pay") is not True:
+                raise _bad_request("REPLY_MARKUP_BUY_EMPTY")  # the first button must be the Pay button
+        self._take_send_slot(chat.id)
+        message = self._store_bot_message(chat, invoice=invoice, reply_markup=markup)
+        return self._message_json(message)
+
+    def _answer_pre_checkout_query(self, params: _Params) -> bool:
+        query_id = params.text("pre_checkout_query_id") or ""
+        pending = self._pre_checkouts.get(query_id)
+        ok = params.flag("ok")
+        error_message = params.text("error_message") or ""
+        if not ok and not error_message:
+            raise _bad_request('parameter "error_message" is required')
+        if pending is None or self._pre_checkout(query_id).status is not PayStatus.PENDING:
+            raise _bad_request(_QUERY_INVALID)
+        if not ok:
+            pending.status, pending.error_message = PayStatus.DECLINED, error_message
+            self._touch()
+            return True
+        invoice = pending.invoice
+        payment = Payment(
+            chat_id=pending.chat_id,
+            user_id=pending.user_id,
+            invoice_message_id=pending.invoice_message_id,
+            currency=invoice.currency,
+            total_amount=invoice.total_amount,
+            invoice_payload=invoice.payload,
+            # Unique across restarts too: a bot may keep charge ids under a unique constraint.
+            telegram_payment_charge_id=f"sandbox-{uuid.uuid4().hex}",
+            provider_payment_charge_id="" if invoice.currency == STARS else f"provider-{uuid.uuid4().hex}",
+        )
+        pending.status, pending.payment = PayStatus.PAID, payment
+        self.payments.append(payment)
+        message = self._new_message(self._chat(pending.chat_id), pending.user_id, successful_payment=payment)
+        self._queue_message_update(message)
+        return True
+
     def _get_file(self, params: _Params) -> JsonDict:
         stored = self._known_file(params.text("file_id") or "")
         if stored.size > self.limits.max_download_bytes:
@@ -1144,6 +1383,91 @@ class Emulator:
                     raise _bad_request("BUTTON_DATA_INVALID")
         return {"inline_keyboard": [[dict(button) for button in row] for row in rows]}
 
+    def _invoice(self, params: _Params) -> Invoice:
+        """sendInvoice's parameters checked in the order and words of the Bot API server, tdlib and
+        Telegram (INVOICE_PAYLOAD_INVALID, CURRENCY_INVALID, PAYMENT_PROVIDER_INVALID); the words for
+        a too long title or description are the sandbox's own."""
+        for name in ("title", "description", "payload", "currency", "prices"):
+            if not params.text(name):
+                raise _bad_request(f'parameter "{name}" is required')
+        title, description = params.text("title") or "", params.text("description") or ""
+        payload, currency = params.text("payload") or "", params.text("currency") or ""
+        try:
+            raw_prices = json.loads(params.text("prices") or "")
+        except json.JSONDecodeError:
+            raise _bad_request("can't parse prices JSON object") from None
+        prices = self._labeled_prices(raw_prices)
+        total = sum(amount for _, amount in prices)
+        if total <= 0:  # a part may be negative (a discount), the total may not
+            raise _bad_request("total price must be positive")
+        if total > _MAX_CURRENCY_AMOUNT:
+            raise _bad_request("total price is too big")
+        max_tip = params.integer("max_tip_amount") or 0
+        if not 0 <= max_tip <= _MAX_CURRENCY_AMOUNT:
+            raise _bad_request("invalid max_tip_amount of the currency specified")
+        if len(title) > self.limits.max_invoice_title_length:
+            raise _bad_request("invoice title is too long")
+        if len(description) > self.limits.max_invoice_description_length:
+            raise _bad_request("invoice description is too long")
+        if len(payload.encode()) > self.limits.max_invoice_payload_bytes:
+            raise _bad_request("INVOICE_PAYLOAD_INVALID")
+        if currency not in _CURRENCIES:
+            raise _bad_request("CURRENCY_INVALID")
+        provider_token = params.text("provider_token") or ""
+        if currency == STARS:
+            if provider_token:  # Stars need no provider
+                raise _bad_request("PAYMENT_PROVIDER_INVALID")
+            if len(prices) != 1:
+                raise _bad_request("STARS_INVOICE_INVALID")
+        elif not _PROVIDER_TOKEN_FORM.match(provider_token):
+            raise _bad_request("PAYMENT_PROVIDER_INVALID")
+        return Invoice(
+            title=title,
+            description=description,
+            payload=payload,
+            provider_token=provider_token,
+            currency=currency,
+            prices=prices,
+            start_parameter=params.text("start_parameter") or "",
+            photo_url=params.text("photo_url") or None,
+            need_name=params.flag("need_name"),
+            need_phone_number=(
+                params.flag("need_phone_number") or params.flag("send_phone_number_to_provider")
+            ),
+            need_email=params.flag("need_email") or params.flag("send_email_to_provider"),
+            need_shipping_address=params.flag("need_shipping_address") or params.flag("is_flexible"),
+        )
+
+    @staticmethod
+    def _labeled_prices(raw: Any) -> tuple[tuple[str, int], ...]:
+        if not isinstance(raw, list):
+            raise _bad_request("expected an Array of labeled prices")
+        prices = []
+        for price in raw:
+            if not isinstance(price, dict):
+                raise _bad_request("can't parse labeled price: LabeledPrice must be an Object")
+            label, amount = price.get("label"), price.get("amount")
+            if not isinstance(label, str) or not label:
+                raise _bad_request("can't parse labeled price: LabeledPrice label must be non-empty")
+            if isinstance(amount, bool) or not isinstance(amount, int):
+                raise _bad_request('can\'t parse labeled price: Field "amount" must be of type Number')
+            if abs(amount) > _MAX_CURRENCY_AMOUNT:
+                raise _bad_request("too big amount of the currency specified")
+            prices.append((label, amount))
+        if not prices:
+            raise _bad_request("there must be at least one price")
+        return tuple(prices)
+
+    def _pre_checkout(self, query_id: str) -> _PreCheckout:
+        """A pay attempt, expired first if the bot let its time run out."""
+        pending = self._pre_checkouts.get(query_id)
+        if pending is None:
+            raise KeyError(f"no pre_checkout_query {query_id}")
+        if pending.status is PayStatus.PENDING and time.monotonic() >= pending.deadline:
+            pending.status = PayStatus.EXPIRED
+            self._touch()
+        return pending
+
     def _check_upload_size(self, upload: Upload, limit: int) -> None:
         if len(upload.data) > limit:
             raise ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Request Entity Too Large")
@@ -1188,6 +1512,9 @@ class Emulator:
         if name == "getFile":
             stored = self._files.get(params.text("file_id") or "")
             return stored.chat_id if stored else None
+        if name == "answerPreCheckoutQuery":
+            pending = self._pre_checkouts.get(params.text("pre_checkout_query_id") or "")
+            return pending.chat_id if pending else None
         try:
             return params.integer("chat_id")
         except ApiError:
@@ -1305,6 +1632,10 @@ class Emulator:
             body["caption"] = message.caption
             if message.caption_entities:
                 body["caption_entities"] = message.caption_entities
+        if message.invoice is not None:
+            body["invoice"] = message.invoice.to_json()
+        if message.successful_payment is not None:
+            body["successful_payment"] = message.successful_payment.to_json()
         if message.reply_markup is not None:
             body["reply_markup"] = message.reply_markup
         return body

@@ -2,6 +2,8 @@
 
 A Person sees its private chat as a Telegram app shows it: the bot's messages with their current
 text, buttons and files. It can only press buttons that are shown (the emulator refuses others).
+An invoice shows its title and description as text and a Pay button (the bot's own first button, or
+"Pay <total>" that the app adds); `Person.pay` taps it and confirms, and returns what became of it.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from bot.sandbox.emulator import CallbackAnswer, Emulator, StoredMessage, User
+from bot.sandbox.emulator import CallbackAnswer, Emulator, PayOutcome, StoredMessage, User
 
 
 @dataclass(frozen=True)
@@ -20,8 +22,18 @@ class ShownDocument:
 
 
 @dataclass(frozen=True)
+class ShownInvoice:
+    title: str
+    description: str
+    currency: str
+    total_amount: int  # in the smallest units of the currency
+    pay_label: str  # the label of its Pay button
+
+
+@dataclass(frozen=True)
 class ShownMessage:
-    """A bot message as the user sees it now. `text` is the text or the caption of a file."""
+    """A bot message as the user sees it now. `text` is the text, the caption of a file, or an
+    invoice's title and description (line by line)."""
 
     message_id: int
     date: int
@@ -32,6 +44,7 @@ class ShownMessage:
     deleted: bool
     document: ShownDocument | None
     photo: bytes | None  # the largest size
+    invoice: ShownInvoice | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -47,10 +60,24 @@ class ShownMessage:
     def of(cls, message: StoredMessage) -> ShownMessage:
         rows = message.inline_buttons()
         document = message.document
+        text = message.text if message.text is not None else (message.caption or "")
+        invoice = None
+        if message.invoice is not None:
+            # Without a keyboard of the bot's, the app draws the Pay button itself.
+            if not rows:
+                rows = [[{"text": f"Pay {message.invoice.formatted_total()}", "pay": True}]]
+            invoice = ShownInvoice(
+                message.invoice.title,
+                message.invoice.description,
+                message.invoice.currency,
+                message.invoice.total_amount,
+                pay_label=str(rows[0][0].get("text", "")),
+            )
+            text = f"{message.invoice.title}\n{message.invoice.description}"
         return cls(
             message_id=message.message_id,
             date=message.date,
-            text=message.text if message.text is not None else (message.caption or ""),
+            text=text,
             buttons=[[str(button.get("text", "")) for button in row] for row in rows],
             button_data=[[button.get("callback_data") for button in row] for row in rows],
             edited=message.edited,
@@ -59,6 +86,7 @@ class ShownMessage:
             if document
             else None,
             photo=message.photo[-1].data if message.photo else None,
+            invoice=invoice,
         )
 
 
@@ -119,10 +147,43 @@ class Person:
             raise LookupError(f"no button {label!r} is shown; offered: {offered}")
         message, exact_label = target
         data = message.data_of(exact_label)
+        if message.invoice is not None and exact_label == message.invoice.pay_label:
+            raise LookupError(f"{exact_label!r} is the Pay button of an invoice: use Person.pay")
         if data is None:
             raise LookupError(f"button {exact_label!r} opens a link; it sends no callback")
         self.emulator.press(self.chat_id, message.message_id, data, user_id=self.user_id)
         await asyncio.sleep(0)
+
+    async def pay(self, invoice: str | int | None = None) -> PayOutcome:
+        """Tap Pay on an invoice and confirm, then wait for the bot's pre-checkout answer (or for its
+        time, `Limits.pre_checkout_timeout`, to run out) and return the outcome: paid (the bot then
+        receives `successful_payment`), declined with the bot's error message, or expired.
+
+        `invoice` picks the invoice: None, the newest one shown; a message id; or text found in the
+        Pay button's label or the invoice's title (the newest such). Paying the same invoice again
+        is a new charge, as on Telegram.
+        """
+        invoices = [m for m in reversed(self.messages) if m.invoice is not None and not m.deleted]
+        if isinstance(invoice, int):
+            chosen = next((m for m in invoices if m.message_id == invoice), None)
+        elif invoice is None:
+            chosen = next(iter(invoices), None)
+        else:
+            needle = invoice.casefold()
+            chosen = next(
+                (
+                    m
+                    for m in invoices
+                    if m.invoice is not None
+                    and (needle in m.invoice.pay_label.casefold() or needle in m.invoice.title.casefold())
+                ),
+                None,
+            )
+        if chosen is None:
+            shown = [m.invoice.title for m in invoices if m.invoice is not None]
+            raise LookupError(f"no invoice {invoice!r} is shown; invoices shown: {shown}")
+        query_id = self.emulator.user_pays(self.user_id, chosen.message_id)
+        return await self.emulator.wait_pay_outcome(query_id)
 
     @property
     def messages(self) -> list[ShownMessage]:

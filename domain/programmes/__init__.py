@@ -34,6 +34,7 @@ __all__ = [
     "Region",
     "RegistrationNumberRules",
     "Requirement",
+    "UpgradeMajor",
     "available_programmes",
     "catalog",
     "programme",
@@ -119,6 +120,15 @@ class Region:
 
 
 @dataclass(frozen=True)
+class UpgradeMajor:
+    """专升本 志愿 (seed 002): one major of one institution, as the system's pop-up lists them."""
+
+    code: str
+    institution: str
+    name: str
+
+
+@dataclass(frozen=True)
 class RegistrationNumberRules:
     """报名号 (seed 001): the exam-registration number, digits only. The seed states no length."""
 
@@ -134,6 +144,8 @@ class ProgrammeYear:
     windows: Mapping[str, Window] = field(default_factory=lambda: MappingProxyType({}))
     batches: tuple[Batch, ...] = ()
     regions: Mapping[str, Region] = field(default_factory=lambda: MappingProxyType({}))
+    majors: tuple[UpgradeMajor, ...] = ()
+    choice_count: int = 0  # how many 志愿 an applicant may give (志愿一 required)
 
     def window(self, name: str) -> Window:
         try:
@@ -358,11 +370,19 @@ def _year(year: int, table: "_Table") -> ProgrammeYear:
         )
         region_table.done()
     regions_table.done()
+    majors = _majors(table)
+    choices = table.table("choices")
+    choice_count = choices.integer("count") if "count" in choices else 0
+    choices.done()
+    if majors and not 1 <= choice_count <= 3:
+        table.fail("choices", f"count must be 1 to 3 when majors are listed, got {choice_count}")
     result = ProgrammeYear(
         year=year,
         windows=_windows(table.table("windows")),
         batches=tuple(batches),
         regions=MappingProxyType(regions),
+        majors=majors,
+        choice_count=choice_count,
     )
     table.done()
     return result
@@ -371,6 +391,19 @@ def _year(year: int, table: "_Table") -> ProgrammeYear:
 # Short enough for a callback's 64 bytes and the uploads.slot column.
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,23}")
 MAX_IMAGES_PER_CATEGORY = 20
+
+
+def _majors(table: "_Table") -> tuple[UpgradeMajor, ...]:
+    majors: list[UpgradeMajor] = []
+    for entry in table.array_of_tables("majors"):
+        code = entry.code("code")
+        if any(m.code == code for m in majors):
+            entry.fail("code", f"{code!r} is declared twice")
+        majors.append(
+            UpgradeMajor(code=code, institution=entry.string("institution"), name=entry.string("name"))
+        )
+        entry.done()
+    return tuple(majors)
 
 
 def _facts(region: "_Table") -> tuple[Fact, ...]:
