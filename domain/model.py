@@ -385,3 +385,56 @@ class YearCatalog:
     def offered_specialties(self) -> tuple[Specialty, ...]:
         """The specialties at least one base takes: the only ones an applicant can choose."""
         return tuple(s for s in self.specialties if self.bases_offering(s.code))
+
+
+class DegreeApplicationState(StrEnum):
+    """A 同等学力申硕 degree application (seed 003 §八, the 申请状态 column).
+
+    保存 → SAVED; 提交申请 → SUBMITTED ("申请状态栏显示已提交则是完成"); 取消申请 → CANCELLED, the seed's
+    remedy for a wrong choice, after which the applicant adds a new application. Later states are
+    the university's (RULES.md §1/003 [I]) and not kept here yet.
+    """
+
+    SAVED = "saved"  # 已保存: 修改, 删除 and 提交申请 allowed
+    SUBMITTED = "submitted"  # 已提交: only 取消申请
+    CANCELLED = "cancelled"  # 已取消: final
+
+    @property
+    def live(self) -> bool:
+        """Counts against "one application per unit, discipline and year"."""
+        return self is not DegreeApplicationState.CANCELLED
+
+
+@dataclass(eq=False)
+class DegreeApplication:
+    """学位申请 (seed 003 §八): one row of the table 已申报学科信息, with every field of the form.
+
+    Catalog values are stored by code (domain/degree_applications.py): provinces by GB/T 2260
+    two-digit code, units by their 5-digit code, disciplines by their 4-digit code; the short lists
+    (degree type, applicant category, unit nature, ranks) by their enum values.
+    """
+
+    account_id: int
+    year: int  # 年度: the Beijing year in which it was added
+    province: str  # 学位授予单位所在省市地区
+    unit: str  # 学位授予单位
+    degree_type: str  # 申请学位类型
+    category_code: str  # 申请学位学科门类
+    discipline_code: str  # 申请学位学科名称
+    applicant_category: str  # 申请人类别
+    application_month: str  # 网上学位申请年月, YYYYMM
+    work_province: str  # 工作单位所在省市
+    work_unit: str  # 工作单位名称
+    work_unit_nature: str  # 工作单位性质
+    admin_rank: str  # 行政职务级别
+    tech_rank: str  # 技术职务级别
+    created_at: datetime
+    studying_at_unit: bool = False  # already studying at the unit: only then 学号 and 班级
+    student_number: str | None = None  # 学号
+    class_name: str | None = None  # 班级
+    department: str | None = None  # 院系 (optional in the seed)
+    state: str = DegreeApplicationState.SAVED
+    updated_at: datetime | None = None
+    submitted_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    id: int | None = None

@@ -14,6 +14,7 @@ from domain.model import (
     Account,
     AuditEntry,
     ChatUser,
+    DegreeApplication,
     EmailChallenge,
     ExamRegistration,
     GdApplication,
@@ -237,6 +238,23 @@ class OfferRepository(Protocol):
         ...
 
 
+class DegreeApplicationRepository(Protocol):
+    """学位申请 of 同等学力申硕 (domain/degree_applications.py)."""
+
+    async def get(self, application_id: int) -> DegreeApplication | None: ...
+
+    async def of_account(self, account_id: int) -> list[DegreeApplication]:
+        """The account's applications, by year and then in the order they were added."""
+        ...
+
+    async def add(self, application: DegreeApplication) -> DegreeApplication:
+        """Store a new application; at most one live (not cancelled) per account, year, unit and
+        discipline."""
+        ...
+
+    async def remove(self, application: DegreeApplication) -> None: ...
+
+
 class UnitOfWork(Protocol):
     users: ChatUserRepository
     accounts: AccountRepository
@@ -251,6 +269,7 @@ class UnitOfWork(Protocol):
     gd_catalog: GdCatalogRepository
     gd_applications: GdApplicationRepository
     offers: OfferRepository
+    degree_applications: DegreeApplicationRepository
 
     async def __aenter__(self) -> Self: ...
 

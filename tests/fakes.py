@@ -20,6 +20,8 @@ from domain.model import (
     Account,
     AuditEntry,
     ChatUser,
+    DegreeApplication,
+    DegreeApplicationState,
     EmailChallenge,
     ExamRegistration,
     GdApplication,
@@ -36,6 +38,7 @@ from domain.ports import (
     AccountRepository,
     AuditRepository,
     ChatUserRepository,
+    DegreeApplicationRepository,
     EmailChallengeRepository,
     ExamRegistrationRepository,
     FileStore,
@@ -71,6 +74,7 @@ class _Tables:
     gd_catalog: dict[int, YearCatalog] = field(default_factory=dict)
     gd_applications: dict[int, GdApplication] = field(default_factory=dict)
     offers: dict[int, Offer] = field(default_factory=dict)
+    degree_applications: dict[int, DegreeApplication] = field(default_factory=dict)
 
 
 class _Guard:
@@ -170,6 +174,7 @@ class FakeAccountRepository:
             tables.submissions,
             tables.gd_applications,
             tables.offers,
+            tables.degree_applications,
         )
         for rows in cascading:
             for key in [k for k, row in rows.items() if row.account_id == account.id]:
@@ -482,6 +487,47 @@ class FakeOfferRepository:
         return True
 
 
+def _live_key(application: DegreeApplication) -> tuple[int, int, str, str] | None:
+    """The key of the partial unique index uq_degree_applications_live; None for a cancelled one."""
+    if application.state == DegreeApplicationState.CANCELLED:
+        return None
+    return (application.account_id, application.year, application.unit, application.discipline_code)
+
+
+def _check_live_applications(applications: dict[int, DegreeApplication]) -> None:
+    keys = [key for a in applications.values() if (key := _live_key(a)) is not None]
+    if len(keys) != len(set(keys)):
+        raise DuplicateKey(
+            "degree_applications: two live applications of one account, year, unit, discipline"
+        )
+
+
+class FakeDegreeApplicationRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def get(self, application_id: int) -> DegreeApplication | None:
+        return self._guard.tables().degree_applications.get(application_id)
+
+    async def of_account(self, account_id: int) -> list[DegreeApplication]:
+        stored = self._guard.tables().degree_applications.values()
+        return sorted((a for a in stored if a.account_id == account_id), key=lambda a: (a.year, a.id or 0))
+
+    async def add(self, application: DegreeApplication) -> DegreeApplication:
+        tables = self._guard.tables()
+        if application.account_id not in tables.accounts:
+            raise DuplicateKey("degree_applications.account_id: no such account")
+        key = _live_key(application)
+        if key is not None and any(_live_key(a) == key for a in tables.degree_applications.values()):
+            raise DuplicateKey("degree_applications: a live application of this unit and discipline")
+        application.id = self._guard.next_id()
+        tables.degree_applications[application.id] = application
+        return application
+
+    async def remove(self, application: DegreeApplication) -> None:
+        self._guard.tables().degree_applications.pop(application.id or 0, None)
+
+
 class FakeUnitOfWork:
     """The UnitOfWork port over dictionaries. ``committed`` counts the commits."""
 
@@ -498,6 +544,7 @@ class FakeUnitOfWork:
     gd_catalog: GdCatalogRepository
     gd_applications: GdApplicationRepository
     offers: OfferRepository
+    degree_applications: DegreeApplicationRepository
 
     def __init__(self) -> None:
         self.tables = _Tables(users={}, accounts={}, sms_challenges={})
@@ -519,6 +566,7 @@ class FakeUnitOfWork:
         self.gd_catalog = FakeGdCatalogRepository(guard)
         self.gd_applications = FakeGdApplicationRepository(guard)
         self.offers = FakeOfferRepository(guard)
+        self.degree_applications = FakeDegreeApplicationRepository(guard)
 
     def next_id(self) -> int:
         # Like a database sequence, ids are not reused after a rollback.
@@ -548,6 +596,7 @@ class FakeUnitOfWork:
         ]
         if len(accepted) != len(set(accepted)):
             raise DuplicateKey("offers: a second accepted offer of one account and year")
+        _check_live_applications(self.tables.degree_applications)
         self._durable = copy.deepcopy(self.tables)
         self.committed += 1
 
@@ -594,6 +643,9 @@ class FakeUnitOfWork:
 
     def stored_catalog(self, year: int) -> YearCatalog | None:
         return self._durable.gd_catalog.get(year)
+
+    def stored_degree_applications(self) -> list[DegreeApplication]:
+        return sorted(self._durable.degree_applications.values(), key=lambda a: a.id or 0)
 
 
 class SentCode(NamedTuple):

@@ -14,6 +14,7 @@ from bot.db.tables import (
     account_events,
     accounts,
     chat_users,
+    degree_applications,
     email_challenges,
     exam_registrations,
     gd_applications,
@@ -32,6 +33,7 @@ from domain.model import (
     Account,
     AuditEntry,
     ChatUser,
+    DegreeApplication,
     EmailChallenge,
     ExamRegistration,
     GdApplication,
@@ -524,3 +526,28 @@ class SqlOfferRepository:
             await self._session.rollback()
             return False
         return True
+
+
+class SqlDegreeApplicationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, application_id: int) -> DegreeApplication | None:
+        return await self._session.get(DegreeApplication, application_id)
+
+    async def of_account(self, account_id: int) -> list[DegreeApplication]:
+        query = (
+            select(DegreeApplication)
+            .where(degree_applications.c.account_id == account_id)
+            .order_by(degree_applications.c.year, degree_applications.c.id)
+        )
+        return list(await self._session.scalars(query))
+
+    async def add(self, application: DegreeApplication) -> DegreeApplication:
+        self._session.add(application)
+        await self._session.flush()  # a second live application raises IntegrityError here
+        return application
+
+    async def remove(self, application: DegreeApplication) -> None:
+        await self._session.delete(application)
+        await self._session.flush()

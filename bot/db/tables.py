@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Computed,
     DateTime,
@@ -33,6 +34,8 @@ from domain.model import (
     Account,
     AuditEntry,
     ChatUser,
+    DegreeApplication,
+    DegreeApplicationState,
     EmailChallenge,
     ExamRegistration,
     GdApplication,
@@ -396,6 +399,51 @@ offers = Table(
     ),
 )
 
+# 学位申请 of 同等学力申硕 (domain/degree_applications.py); they go with the account. Catalog values
+# are codes without foreign keys: the catalog is data files, not tables.
+_LIVE = text(f"state <> '{DegreeApplicationState.CANCELLED.value}'")
+degree_applications = Table(
+    "degree_applications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("province", String(2), nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("degree_type", String(16), nullable=False),
+    Column("category_code", String(2), nullable=False),
+    Column("discipline_code", String(4), nullable=False),
+    Column("applicant_category", String(32), nullable=False),
+    Column("application_month", String(6), nullable=False),
+    Column("studying_at_unit", Boolean, nullable=False),
+    Column("student_number", String(20), nullable=True),
+    Column("class_name", String(30), nullable=True),
+    Column("department", String(40), nullable=True),
+    Column("work_province", String(2), nullable=False),
+    Column("work_unit", String(60), nullable=False),
+    Column("work_unit_nature", String(32), nullable=False),
+    Column("admin_rank", String(32), nullable=False),
+    Column("tech_rank", String(32), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=True),
+    Column("submitted_at", UtcDateTime, nullable=True),
+    Column("cancelled_at", UtcDateTime, nullable=True),
+    Index(None, "account_id", "year"),
+    # One live application per account, year, unit and discipline, held here too: a cancelled one
+    # leaves room for the corrected application (seed 003 §八: 取消后重新申请).
+    Index(
+        "uq_degree_applications_live",
+        "account_id",
+        "year",
+        "unit",
+        "discipline_code",
+        unique=True,
+        sqlite_where=_LIVE,
+        postgresql_where=_LIVE,
+    ),
+)
+
 mapper_registry = registry(metadata=metadata)
 
 
@@ -416,3 +464,4 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Submission, submissions)
     mapper_registry.map_imperatively(GdApplication, gd_applications)
     mapper_registry.map_imperatively(Offer, offers)
+    mapper_registry.map_imperatively(DegreeApplication, degree_applications)

@@ -9,6 +9,7 @@ from bot.db.repositories import (
     SqlAccountRepository,
     SqlAuditRepository,
     SqlChatUserRepository,
+    SqlDegreeApplicationRepository,
     SqlEmailChallengeRepository,
     SqlExamRegistrationRepository,
     SqlGdApplicationRepository,
@@ -24,6 +25,7 @@ from domain.ports import (
     AccountRepository,
     AuditRepository,
     ChatUserRepository,
+    DegreeApplicationRepository,
     EmailChallengeRepository,
     ExamRegistrationRepository,
     GdApplicationRepository,
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
     gd_catalog: GdCatalogRepository
     gd_applications: GdApplicationRepository
     offers: OfferRepository
+    degree_applications: DegreeApplicationRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -80,6 +83,7 @@ class SqlUnitOfWork:
         self.gd_catalog = SqlGdCatalogRepository(session)
         self.gd_applications = SqlGdApplicationRepository(session)
         self.offers = SqlOfferRepository(session)
+        self.degree_applications = SqlDegreeApplicationRepository(session)
         return self
 
     async def __aexit__(
