@@ -214,12 +214,6 @@ OPERATION_OFFICIAL_NAMES: dict[Operation, str] = {
     Operation.CANCEL: "取消申请",
 }
 
-_OPERATIONS: dict[DegreeApplicationState, tuple[Operation, ...]] = {
-    DegreeApplicationState.SAVED: (Operation.EDIT, Operation.DELETE, Operation.SUBMIT),
-    DegreeApplicationState.SUBMITTED: (Operation.CANCEL,),
-    DegreeApplicationState.CANCELLED: (),
-}
-
 # Seed 003 §八: since 2016 these master's professional degrees have their own option for same-level
 # applicants, and a wrong choice can only be cancelled and applied for again.
 WARNED_PROFESSIONAL_DISCIPLINES = frozenset({"1051", "1052", "1057"})  # 临床医学, 口腔医学, 中医
@@ -841,7 +835,7 @@ class ApplicationRow:
     @property
     def operations(self) -> tuple[Operation, ...]:
         """What 操作列表 offers for this row now."""
-        return _OPERATIONS[self.state]
+        return tuple(operation for operation in Operation if self.state not in _REFUSALS[operation])
 
     @property
     def warning(self) -> bool:
@@ -898,14 +892,36 @@ async def _own(uow: UnitOfWork, account: Account, application_id: int) -> Degree
     return application
 
 
-def _saved(application: DegreeApplication) -> DegreeApplication | Problem:
-    """The application, if 修改 and 删除 are allowed: only while it is saved."""
-    state = DegreeApplicationState(application.state)
-    if state is DegreeApplicationState.SUBMITTED:
-        return Problem(SUBMITTED_LOCKED, _names(application))
-    if state is DegreeApplicationState.CANCELLED:
-        return Problem(CANCELLED_LOCKED, _names(application))
-    return application
+# Why each operation is refused in each state where 操作列表 does not offer it.
+_REFUSALS: dict[Operation, dict[DegreeApplicationState, str]] = {
+    Operation.EDIT: {
+        DegreeApplicationState.SUBMITTED: SUBMITTED_LOCKED,
+        DegreeApplicationState.CANCELLED: CANCELLED_LOCKED,
+    },
+    Operation.DELETE: {
+        DegreeApplicationState.SUBMITTED: SUBMITTED_LOCKED,
+        DegreeApplicationState.CANCELLED: CANCELLED_LOCKED,
+    },
+    Operation.SUBMIT: {
+        DegreeApplicationState.SUBMITTED: ALREADY_SUBMITTED,
+        DegreeApplicationState.CANCELLED: CANCELLED_LOCKED,
+    },
+    Operation.CANCEL: {
+        DegreeApplicationState.SAVED: NOT_SUBMITTED,
+        DegreeApplicationState.CANCELLED: CANCELLED_LOCKED,
+    },
+}
+
+
+async def _own_for(
+    uow: UnitOfWork, account: Account, application_id: int, operation: Operation
+) -> DegreeApplication | Problem:
+    """The account's application, if ``operation`` is allowed in its state."""
+    application = await _own(uow, account, application_id)
+    if isinstance(application, Problem):
+        return application
+    refusal = _REFUSALS[operation].get(DegreeApplicationState(application.state))
+    return application if refusal is None else Problem(refusal, _names(application))
 
 
 async def _duplicate(
@@ -982,10 +998,7 @@ async def edit(
 ) -> ApplicationRow | Problem:
     """修改 + 保存: only while saved. Its 年度 stays the year it was added in."""
     async with uow:
-        application = await _own(uow, account, application_id)
-        if isinstance(application, Problem):
-            return application
-        application = _saved(application)
+        application = await _own_for(uow, account, application_id, Operation.EDIT)
         if isinstance(application, Problem):
             return application
         values = _parse(form, _today(now))
@@ -1003,10 +1016,7 @@ async def edit(
 async def delete(uow: UnitOfWork, account: Account, application_id: int) -> ApplicationRow | Problem:
     """删除: only while saved; returns the row as it was."""
     async with uow:
-        application = await _own(uow, account, application_id)
-        if isinstance(application, Problem):
-            return application
-        application = _saved(application)
+        application = await _own_for(uow, account, application_id, Operation.DELETE)
         if isinstance(application, Problem):
             return application
         row = _row(replace(application))  # a copy: the row outlives the deleted entity
@@ -1020,14 +1030,9 @@ async def submit(
 ) -> ApplicationRow | Problem:
     """提交申请: saved → submitted. The stored answers are checked again (the catalog may have changed)."""
     async with uow:
-        application = await _own(uow, account, application_id)
+        application = await _own_for(uow, account, application_id, Operation.SUBMIT)
         if isinstance(application, Problem):
             return application
-        state = DegreeApplicationState(application.state)
-        if state is DegreeApplicationState.SUBMITTED:
-            return Problem(ALREADY_SUBMITTED, _names(application))
-        if state is DegreeApplicationState.CANCELLED:
-            return Problem(CANCELLED_LOCKED, _names(application))
         problems = check_form(form_of(application), _today(now))
         if problems:
             return problems[0]
@@ -1042,14 +1047,9 @@ async def cancel(
 ) -> ApplicationRow | Problem:
     """取消申请: submitted → cancelled. The row stays in the table; a new application may follow."""
     async with uow:
-        application = await _own(uow, account, application_id)
+        application = await _own_for(uow, account, application_id, Operation.CANCEL)
         if isinstance(application, Problem):
             return application
-        state = DegreeApplicationState(application.state)
-        if state is DegreeApplicationState.SAVED:
-            return Problem(NOT_SUBMITTED, _names(application))
-        if state is DegreeApplicationState.CANCELLED:
-            return Problem(CANCELLED_LOCKED, _names(application))
         application.state = DegreeApplicationState.CANCELLED
         application.cancelled_at = application.updated_at = now
         await uow.commit()
