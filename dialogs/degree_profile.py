@@ -11,7 +11,7 @@ from datetime import date
 
 from aiogram.utils.i18n import gettext as _
 
-from dialogs import forms, profile_fields, uploads
+from dialogs import degree_applications, forms, profile_fields, uploads
 from dialogs.degree import COMMON_REGIONS
 from dialogs.forms import Answers, Field, Form, Known, choice, group, text
 from dialogs.profile_fields import (
@@ -386,7 +386,7 @@ async def next_step(turn: Turn) -> str | None:
     for form, status in zip(MENU.forms, statuses, strict=True):
         if not status.complete:
             return _("Next: {module}.").format(module=_(MENU_NAMES[form.module.section]))
-    return None
+    return await degree_applications.next_step(turn)
 
 
 async def _open_photo(turn: Turn) -> None:
@@ -402,5 +402,14 @@ MENU = profile_fields.menu(
         names=MENU_NAMES,
         columns=1,
         extras=(profile_fields.Extra(PHOTO_SLOT, N_("Upload electronic photo"), _photo_line, _open_photo),),
+        # 提交学位申请 (seed 003 §八) follows the profile, as in the site's menu.
+        after=(
+            profile_fields.Extra(
+                degree_applications.ENTRY,
+                N_("Submit degree application (提交学位申请)"),
+                degree_applications.menu_line,
+                degree_applications.show_table,
+            ),
+        ),
     )
 )

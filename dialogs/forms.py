@@ -7,8 +7,13 @@ sub-fields (a list of records with add and delete), and ends with a review page:
 edit button, then 保存, which stores the module through domain/profiles.py and says whether it is
 complete. /start asks the current question again after a pause or a restart.
 
-Declaring a form: see dialogs/gd_profile.py. Adding a field is one line in a form's ``fields``
-(plus its translations).
+A form that is not a profile module (a degree application) gives its own ``save``; its choices may
+depend on earlier answers (``depends``), and an answer that a changed earlier answer makes invalid is
+dropped and asked again.
+
+Declaring a form: see dialogs/gd_profile.py, and dialogs/degree_applications.py for cascading
+choices and a form of its own. Adding a field is one line in a form's ``fields`` (plus its
+translations).
 """
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -40,6 +45,8 @@ Answers = dict[str, Any]
 Known = dict[str, str]  # values known outside the form (the account's name, ID number, mobile)
 Parse = Callable[[str, Answers, date], object]  # the value to keep, or a Problem
 Options = Callable[[], Sequence[tuple[str, str]]]  # (code, label in the current language)
+AnswerOptions = Callable[[Answers], Sequence[tuple[str, str]]]  # options that follow earlier answers
+Context = dict[str, Any]  # what a form of its own keeps beside the answers (the record being edited)
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,11 @@ class Field:
     fields: tuple["Field", ...] = ()  # a repeatable group: the sub-fields of one record
     optional: bool = False
     show: Callable[[str], str] | None = None  # how the review shows the answer (masked, a label)
+    # A choice whose options follow earlier answers (a cascade); an answer no longer among them is
+    # dropped whenever an answer changes, so the field is asked again.
+    depends: AnswerOptions | None = None
+    # A message id said as soon as the answer is kept and again on the review page (a warning).
+    note: Callable[[Answers], str | None] | None = None
 
     def applies(self, answers: Answers) -> bool:
         return self.when is None or self.when(answers)
@@ -61,6 +73,15 @@ class Field:
     @property
     def is_group(self) -> bool:
         return bool(self.fields)
+
+    @property
+    def is_choice(self) -> bool:
+        return self.options is not None or self.depends is not None
+
+    def choices(self, answers: Answers) -> Sequence[tuple[str, str]]:
+        if self.depends is not None:
+            return self.depends(answers)
+        return self.options() if self.options is not None else ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +92,9 @@ class Form:
     fields: tuple[Field, ...]
     # What follows a complete save (the module menu), with the confirmation to show first.
     done: Callable[[Turn, str], Awaitable[None]] | None = None
+    # Instead of storing a profile module: stores the answers (those of applicable fields) and
+    # returns the confirmation for ``done``, or the refusals shown on the review page (nothing lost).
+    save: Callable[[Turn, Answers, Context], Awaitable[str | list[Problem]]] | None = None
 
     @property
     def key(self) -> str:
@@ -106,6 +130,22 @@ def choice(key: str, label: str, question: str, options: Options, **extra: Any) 
     return Field(key, label, question, options=options, **extra)
 
 
+def _dependent_parse(options: AnswerOptions) -> Parse:
+    def parse(raw: str, answers: Answers, today: date) -> object:
+        return _choice_parse(lambda: options(answers))(raw, answers, today)
+
+    return parse
+
+
+def dependent_choice(
+    key: str, label: str, question: str, options: AnswerOptions, show: Callable[[str], str], **extra: Any
+) -> Field:
+    """A choice among options that follow earlier answers; ``show`` names a code on its own (the
+    review page has the answers, but a label must not change with them)."""
+    extra.setdefault("parse", _dependent_parse(options))
+    return Field(key, label, question, depends=options, show=show, **extra)
+
+
 def yes_no(key: str, label: str, question: str, **extra: Any) -> Field:
     return choice(key, label, question, lambda: ((YES, _("Yes")), (NO, _("No"))), **extra)
 
@@ -138,7 +178,7 @@ class FormCb(CallbackData, prefix="f"):
     value: str = ""
 
 
-FORM, ANSWERS, AT, RECORD, SUB, EDITING, PAGE, KNOWN = (
+FORM, ANSWERS, AT, RECORD, SUB, EDITING, PAGE, KNOWN, CONTEXT = (
     "form",
     "answers",
     "at",
@@ -147,6 +187,7 @@ FORM, ANSWERS, AT, RECORD, SUB, EDITING, PAGE, KNOWN = (
     "editing",
     "page",
     "known",
+    "context",
 )
 
 
@@ -164,6 +205,16 @@ def _applicable(form: Form, answers: Answers) -> list[Field]:
 
 def _next_field(form: Form, answers: Answers) -> Field | None:
     return next((f for f in _applicable(form, answers) if f.key not in answers), None)
+
+
+def _still_valid(form: Form, answers: Answers) -> Answers:
+    """The answers without those of cascading choices that earlier answers no longer offer; in the
+    form's order, so that a dropped answer drops the ones that follow from it too."""
+    kept = dict(answers)
+    for f in form.fields:
+        if f.depends is not None and f.key in kept and kept[f.key] not in dict(f.depends(kept)):
+            del kept[f.key]
+    return kept
 
 
 def _position(data: dict[str, Any]) -> tuple[int, int]:
@@ -190,9 +241,9 @@ def _button(label: str, action: str, value: str = "") -> InlineKeyboardButton:
     return InlineKeyboardButton(text=label, callback_data=FormCb(action=action, value=value).pack())
 
 
-def _options_keyboard(f: Field, page: int) -> InlineKeyboardBuilder:
+def _options_keyboard(f: Field, page: int, answers: Answers | None = None) -> InlineKeyboardBuilder:
     builder = InlineKeyboardBuilder()
-    options = list(f.options() if f.options else ())
+    options = list(f.choices(answers or {}))
     size = len(options) if len(options) <= ONE_PAGE else PAGE_SIZE
     pages = max(1, -(-len(options) // max(size, 1)))
     page = min(max(page, 0), pages - 1)
@@ -210,7 +261,8 @@ def _options_keyboard(f: Field, page: int) -> InlineKeyboardBuilder:
 
 
 def _field_question(f: Field, data: dict[str, Any], answers: Answers) -> Question:
-    builder = _options_keyboard(f, int(data.get(PAGE, 0))) if f.options else InlineKeyboardBuilder()
+    page = int(data.get(PAGE, 0))
+    builder = _options_keyboard(f, page, answers) if f.is_choice else InlineKeyboardBuilder()
     suggestion = f.suggest(answers, data.get(KNOWN, {})) if f.suggest else None
     if suggestion:
         builder.row(_button(_("Use {value}").format(value=_shown(f, suggestion)), "suggest"))
@@ -258,9 +310,16 @@ def _review_question(form: Form, answers: Answers) -> Question:
         else:
             lines.append(_("{label}: {value}").format(label=_(f.label), value=_shown(f, answers.get(f.key))))
         builder.button(text=f"✏️ {_(f.label)}", callback_data=FormCb(action="edit", value=f.key))
+    lines += [f"⚠️ {note}" for note in _notes(form, answers)]
     builder.adjust(2)
     builder.row(_button(_("💾 Save"), "save"))
     return Question("\n".join(lines), builder.as_markup())
+
+
+def _notes(form: Form, answers: Answers) -> list[str]:
+    """The fields' notes that the answers call for, translated."""
+    notes = (f.note(answers) for f in _applicable(form, answers) if f.note is not None)
+    return [_(note) for note in notes if note]
 
 
 def _question(data: dict[str, Any], state: str | None) -> Question:
@@ -313,16 +372,21 @@ async def _ask(turn: Turn, state: State, note: str | None = None) -> None:
 # Moving through a form
 
 
-async def open_form(turn: Turn, form: Form, known: Known) -> None:
-    """Start a module: from its saved answers (then the review page comes first) or from nothing."""
-    saved = await profiles.saved_answers(turn.uow, turn.user_id, form.programme, form.module.section)
+async def open_form(
+    turn: Turn, form: Form, known: Known, answers: Answers | None = None, context: Context | None = None
+) -> None:
+    """Start a module: from its saved answers (then the review page comes first) or from nothing.
+    A form with its own ``save`` starts from ``answers`` instead, and keeps ``context`` for it."""
+    if form.save is None:
+        answers = await profiles.saved_answers(turn.uow, turn.user_id, form.programme, form.module.section)
     await turn.state.set_data(
         {
             "programme": form.programme,
             FORM: form.key,
-            ANSWERS: saved or {},
+            ANSWERS: answers or {},
             KNOWN: known,
-            EDITING: bool(saved),
+            EDITING: bool(answers),
+            CONTEXT: context or {},
         }
     )
     await _go_on(turn, intro=_(form.title))
@@ -357,10 +421,14 @@ async def _open_group(turn: Turn, f: Field, note: str | None = None) -> None:
     await _ask(turn, FormState.records, note)
 
 
-async def _keep(turn: Turn, key: str, value: object) -> None:
-    answers: Answers = (await turn.data()).get(ANSWERS, {})
-    await turn.state.update_data({ANSWERS: answers | {key: value}, PAGE: 0})
-    await _go_on(turn)
+async def _keep(turn: Turn, key: str, value: object, note: str | None = None) -> None:
+    data = await turn.data()
+    answers: Answers = data.get(ANSWERS, {}) | {key: value}
+    form = _form(data)
+    if form is not None:
+        answers = _still_valid(form, answers)
+    await turn.state.update_data({ANSWERS: answers, PAGE: 0})
+    await _go_on(turn, note)
 
 
 async def _answer(turn: Turn, raw: str) -> None:
@@ -369,11 +437,13 @@ async def _answer(turn: Turn, raw: str) -> None:
     if f is None or f.parse is None:
         await _go_on(turn)
         return
-    value = f.parse(raw[:MAX_TEXT], data.get(ANSWERS, {}), turn.clock.now().date())
+    answers: Answers = data.get(ANSWERS, {})
+    value = f.parse(raw[:MAX_TEXT], answers, turn.clock.now().date())
     if isinstance(value, Problem):
         await turn.say(render.problem(value))
         return
-    await _keep(turn, f.key, value)
+    note = f.note(answers | {f.key: value}) if f.note else None
+    await _keep(turn, f.key, value, f"⚠️ {_(note)}" if note else None)
 
 
 async def _answer_sub(turn: Turn, raw: str) -> None:
@@ -539,6 +609,14 @@ def get_router() -> Router:
             return
         # Answers of fields that no longer apply (a condition changed) are not kept.
         kept = {f.key: answers[f.key] for f in _applicable(form, answers)}
+        if form.save is not None:
+            saved = await form.save(turn, kept, data.get(CONTEXT, {}))
+            if isinstance(saved, list):
+                await _ask(turn, FormState.review, render.problems(saved))
+                return
+            await turn.state.clear()
+            await (form.done(turn, saved) if form.done else turn.say(saved))
+            return
         status = await profiles.save(turn.uow, turn.clock, turn.user_id, form.programme, form.module, kept)
         if isinstance(status, profiles.NoAccount):
             await turn.state.clear()

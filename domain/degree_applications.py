@@ -837,6 +837,12 @@ class ApplicationRow:
         """What 操作列表 offers for this row now."""
         return tuple(operation for operation in Operation if self.state not in _REFUSALS[operation])
 
+    def refusal(self, operation: Operation) -> Problem | None:
+        """Why the row's state does not allow ``operation`` (None when it does)."""
+        reason = _REFUSALS[operation].get(self.state)
+        names: dict[str, str | int] = {"discipline": self.discipline_name, "unit": self.unit_name}
+        return None if reason is None else Problem(reason, names)
+
     @property
     def warning(self) -> bool:
         """Show PROFESSIONAL_WARNING with this row."""
