@@ -1,5 +1,6 @@
 """Composition root: settings, database, Bot, Dispatcher, middlewares, routers."""
 
+import importlib
 import logging
 from dataclasses import dataclass
 
@@ -23,16 +24,20 @@ from bot.files import DiskFileStore
 from bot.housekeeping import Housekeeper
 from bot.mail import SmtpEmailSender, UnconfiguredEmailSender
 from bot.middlewares import LocaleMiddleware, UnitOfWorkMiddleware
+from bot.registration_form import render as render_form
 from bot.telegram_retry import RetryMiddleware
 from dialogs.buttons import SingleUseButtonsMiddleware
 from dialogs.turn import TurnMiddleware
 from domain.clock import Clock
 from domain.emails import EmailSender
-from domain.ports import SmsSender
+from domain.ports import EducationVerifier, SmsSender
 from domain.text import N_
+from domain.tj_verification import ImportedRecordsVerifier
 
 logger = logging.getLogger(__name__)
 SANDBOX_TOKEN = "123456789:sandbox-token-not-a-secret"
+# The emulator takes Telegram's test providers' tokens (NNN:TEST:...); no money moves in the sandbox.
+SANDBOX_PAYMENT_TOKEN = "284685063:TEST:sandbox"
 
 
 @dataclass
@@ -60,6 +65,21 @@ def email_sender_from(settings: Settings) -> EmailSender:
         password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
         security=settings.smtp_security,
     )
+
+
+def education_verifier_from(spec: str) -> EducationVerifier:
+    """``imported-records`` or ``module:Class`` (constructed without arguments)."""
+    if spec == "imported-records":
+        return ImportedRecordsVerifier()
+    module_name, _, class_name = spec.partition(":")
+    verifier: EducationVerifier = getattr(importlib.import_module(module_name), class_name)()
+    return verifier
+
+
+def payment_token_of(settings: Settings) -> str | None:
+    if settings.payment_provider_token is not None:
+        return settings.payment_provider_token.get_secret_value()
+    return SANDBOX_PAYMENT_TOKEN if settings.bot_token is None else None
 
 
 def build_i18n() -> I18n:
@@ -96,6 +116,9 @@ async def build_app(
         sms_sender=sms_sender,
         email_sender=email_sender or email_sender_from(settings),
         files=files,
+        verifier=education_verifier_from(settings.education_verifier),
+        payment_token=payment_token_of(settings),
+        form_renderer=render_form,
         i18n=i18n,
     )
     dispatcher.update.outer_middleware(UnitOfWorkMiddleware(session_factory, clock))

@@ -5,7 +5,7 @@ import asyncio
 import gettext
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     add_operator_commands(commands)
     _add_gd_commands(commands)
     _add_form_commands(commands)
+    _add_records_and_payments_commands(commands)
     return parser
 
 
@@ -541,6 +542,125 @@ def _form_sample(args: argparse.Namespace) -> int:
         print(f"the form's font has no glyph for {lacking}: printed as {PLACEHOLDER}")
     print(f"wrote {target} ({len(rendered.pdf)} bytes)")
     return 0
+
+
+# ----- 天津高职升本: 学籍/学历 records and payments
+
+
+def _add_records_and_payments_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
+    """``baoming records import|list`` and ``baoming payments list`` (天津高职升本, seed 002 2.7, 2.10)."""
+    records = commands.add_parser(
+        "records",
+        help="学籍 / 学历 records the 天津高职升本 verification checks against (import a CSV, list)",
+    ).add_subparsers(required=True, metavar="ACTION")
+    importing = records.add_parser(
+        "import",
+        help="load records from a CSV file (证件号码, 姓名, 类别 学籍|学历, 院校, 专业, 毕业年月): every row "
+        "or none; a stored record of the same ID number, kind, school and major is replaced",
+    )
+    importing.add_argument("file", metavar="FILE.csv", type=Path)
+    importing.set_defaults(handler=_records_import)
+    listing = records.add_parser("list", help="how many records of each kind; --all lists them (masked)")
+    listing.add_argument("--all", action="store_true", help="every record, ID numbers and names masked")
+    listing.set_defaults(handler=_records_list)
+
+    payments = commands.add_parser(
+        "payments", help="天津高职升本 payment orders and duplicate charges to refund"
+    ).add_subparsers(required=True, metavar="ACTION")
+    listing = payments.add_parser("list", help="every order, then every duplicate charge (masked)")
+    listing.set_defaults(handler=_payments_list)
+
+
+def _records_import(args: argparse.Namespace) -> int:
+    from bot.operator import on_database
+    from bot.records_files import read_records
+    from domain.audit import scrub
+    from domain.tj_verification import import_records
+
+    name = str(args.file)
+    data = _read_file(args.file)
+    if data is None:
+        return 1
+    parsed = read_records(data)
+    if isinstance(parsed, list):
+        for problem in parsed:
+            print(scrub(f"{name}:{problem.line}: {problem.reason}"), file=sys.stderr)
+        print(f"nothing imported: {_count(len(parsed), 'error')}", file=sys.stderr)
+        return 1
+    records_file = parsed
+
+    async def work(uow: "UnitOfWork") -> int:
+        report = await import_records(uow, records_file.rows, SystemClock().now())
+        if report.errors:
+            say = _translator("en")
+            for error in report.errors:
+                column = records_file.headers.get(error.column, error.column)
+                # Reasons never quote an ID number; scrub() makes sure of it.
+                print(scrub(f"{name}:{error.line}: {column}: {say(error.problem)}"), file=sys.stderr)
+            print(f"nothing imported: {_count(len(report.errors), 'error')}", file=sys.stderr)
+            return 1
+        print(f"imported {report.added}, replaced {report.replaced}")
+        return 0
+
+    return on_database(work)
+
+
+def _records_list(args: argparse.Namespace) -> int:
+    from bot.operator import on_database
+    from domain.model import RecordKind
+    from domain.tj_verification import listed_records, record_counts
+
+    names = {RecordKind.STUDENT: "学籍 (student)", RecordKind.DIPLOMA: "学历 (diploma)"}
+
+    async def work(uow: "UnitOfWork") -> int:
+        counts = await record_counts(uow)
+        print(", ".join(f"{names[kind]}: {count}" for kind, count in counts.items()))
+        if args.all:
+            for record in await listed_records(uow):
+                imported = record.imported_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+                print(
+                    f"{record.id_number}  {record.name}  {names[record.kind]}  {record.school}  "
+                    f"{record.major}  {record.graduation}  imported {imported} (Beijing)"
+                )
+        return 0
+
+    return on_database(work)
+
+
+def _payments_list(args: argparse.Namespace) -> int:
+    from bot.operator import on_database
+    from domain.payments import amount_text, duplicates, listed_orders
+
+    def moment(value: datetime | None) -> str:
+        return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+    async def work(uow: "UnitOfWork") -> int:
+        orders = await listed_orders(uow)
+        if not orders:
+            print("no orders")
+        for item in orders:
+            order = item.order
+            paid = (
+                f"paid {moment(order.paid_at)} charge {order.telegram_charge_id}" if order.paid_at else "open"
+            )
+            print(
+                f"order {order.id}  {order.programme} {order.year}  {item.applicant}  {item.id_number}  "
+                f"{amount_text(order.amount, order.currency)}  {paid}"
+            )
+        charges = await duplicates(uow)
+        print(f"duplicate charges to refund by hand: {len(charges)}")
+        for charge in charges:
+            payment = charge.payment
+            print(
+                f"  charge {payment.telegram_charge_id}  provider {payment.provider_charge_id}  "
+                f"{amount_text(payment.amount, payment.currency)}  received {moment(payment.received_at)}  "
+                f"order {charge.order.id}  {charge.applicant}  {charge.id_number}"
+            )
+        return 0
+
+    return on_database(work)
 
 
 if __name__ == "__main__":

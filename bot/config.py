@@ -36,6 +36,14 @@ class Settings(BaseSettings):
         default="sandbox",
         description="sandbox (codes kept in the sandbox inbox) or module:Class of a provider",
     )
+    education_verifier: str = Field(
+        default="imported-records",
+        description="验证学籍/学历: imported-records (baoming records import) or module:Class of another",
+    )
+    payment_provider_token: SecretStr | None = Field(
+        default=None,
+        description="Telegram Payments provider token (@BotFather → Payments); the sandbox uses a test one",
+    )
     smtp_host: str | None = Field(default=None, description="SMTP server for activation and recovery mail")
     smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port")
     smtp_security: str = Field(default="starttls", description="none, starttls or tls")
@@ -68,6 +76,19 @@ class Settings(BaseSettings):
             bot_id, _, secret = value.get_secret_value().partition(":")
             if not bot_id.isdigit() or len(secret) < 10:
                 raise ValueError("expected the form 123456789:AAE... given by @BotFather")
+        return value
+
+    @field_validator("payment_provider_token", mode="before")
+    @classmethod
+    def _empty_payment_token_means_none(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    @field_validator("education_verifier")
+    @classmethod
+    def _verifier_shape(cls, value: str) -> str:
+        module, separator, name = value.partition(":")
+        if value != "imported-records" and not (separator and module and name.isidentifier()):
+            raise ValueError("expected imported-records or module:Class")
         return value
 
     @field_validator("log_level")

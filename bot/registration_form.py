@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 import unicodedata
-from dataclasses import dataclass, field
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -23,7 +22,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue
 from fpdf.fonts import TTFFont
 
-from domain.registration_form import RegistrationForm, tj_form
+from domain.registration_form import FormUnavailable, RegistrationForm, RenderedForm, tj_form
 
 FONT_ENV = "FORM_FONT"
 FONT_FILE = "wqy-microhei.ttc"
@@ -52,16 +51,8 @@ _LABEL_FILL = 240  # grey level of label cells
 _BORDER_GREY = 120
 
 
-class FontMissing(RuntimeError):
+class FontMissing(FormUnavailable):
     """The form's font is not installed; the message says how to install it."""
-
-
-@dataclass(frozen=True)
-class RenderedForm:
-    pdf: bytes = field(repr=False)
-    # Characters the font has no glyph for (䶮, 𠈌 in a rare name), each once, in order of
-    # appearance: the PDF shows PLACEHOLDER instead, and the caller tells the applicant.
-    missing_glyphs: list[str]
 
 
 def font_path() -> Path:

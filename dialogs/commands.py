@@ -20,7 +20,6 @@ from dialogs import (
     nmec_materials,
     recovery,
     registration,
-    tj_identity,
     tj_profile,
     uploads,
 )
@@ -210,10 +209,8 @@ def get_router() -> Router:
                 lines += [line for line in [await degree_profile.next_step(turn)] if line]
             if account is not None and item.code == nmec_link.NMEC:
                 lines += await nmec_materials.status_lines(turn, account)
-            if account is not None and account.id is not None and item.code == TJ:
-                reviews = await tj_identity.reviews(turn, account.id)
-                lines += ["    " + line for line in tj_identity.menu_lines(*reviews)]
-                lines += [line for line in [await tj_profile.next_step(turn)] if line]
+            if account is not None and item.code == TJ:
+                lines += await tj_profile.status_lines(turn)
         await message.answer("\n".join(lines))
 
     @router.message(Command("cancel"))

@@ -24,11 +24,11 @@ from domain import gd_applications, gd_catalog
 from domain.gd_applications import ApplicationView, IdentityConflict
 from domain.gd_profile import APPLICANT_TYPE_LABELS, APPLICANT_TYPE_OFFICIAL_NAMES, ApplicantType
 from domain.model import Account
-from domain.offers import STATE_LABELS, window_text
+from domain.offers import STATE_LABELS
 from domain.problems import Problem
 from domain.profiles import NoAccount
 from domain.registration import account_of
-from domain.windows import WindowPhase
+from domain.windows import WindowPhase, window_text
 
 GD = gd_applications.GD
 _DRAFT = "gd_application"  # the conversation's data: {"id": application id, "bases": [chosen base ids]}

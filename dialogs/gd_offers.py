@@ -30,6 +30,7 @@ from domain.ports import UnitOfWork
 from domain.problems import Problem
 from domain.registration import account_of
 from domain.staff import may, roles_of
+from domain.windows import window_text
 
 
 class AnswerCb(CallbackData, prefix="oa"):
@@ -66,7 +67,7 @@ def notice_text(view: OfferView) -> str:
             base=view.base_name,
             specialty=view.specialty_name,
             batch=view.batch,
-            dates=offers.window_text(view.confirmation),
+            dates=window_text(view.confirmation),
         )
     return _("{base}: {state} ({specialty}, batch {batch}).").format(
         base=view.base_name,

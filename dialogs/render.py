@@ -1,8 +1,11 @@
 """Turning domain answers into text in the applicant's language."""
 
 from datetime import datetime
+from decimal import Decimal
 
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
+from babel.numbers import format_currency, get_currency_precision
 
 from domain.clock import BEIJING
 from domain.problems import Problem
@@ -26,3 +29,10 @@ def beijing_time(moment: datetime) -> str:
 
 def progress(step: int, total: int) -> str:
     return _("Step {step}/{total}").format(step=step, total=total)
+
+
+def money(amount: int, currency: str) -> str:
+    """An amount in the currency's smallest unit (Telegram's, e.g. 分), as the applicant's language
+    writes it: ¥40.00, CN¥40.00."""
+    value = Decimal(amount).scaleb(-get_currency_precision(currency))
+    return format_currency(value, currency, locale=get_i18n().current_locale)

@@ -13,7 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from dialogs import render, review, uploads
 from dialogs.turn import Turn
-from domain import photos, tj_reviews
+from domain import photos, tj_reviews, tj_steps
 from domain.model import SubmissionState
 from domain.problems import Problem
 from domain.registration import account_of
@@ -69,23 +69,32 @@ def next_step(identity: Review) -> str | None:
     return None
 
 
-def menu_lines(identity: Review, upload_review: Review) -> list[str]:
-    return [
-        _("Identity check (身份认证): {state}").format(state=_state(identity)),
-        _("Upload review (上传审核), only if your 确认点 asked for it: {state}").format(
-            state=_state(upload_review)
-        ),
-    ]
+_MARKS = {
+    SubmissionState.DRAFT: "⬜",
+    SubmissionState.SUBMITTED: "⏳",
+    SubmissionState.APPROVED: "✅",
+    SubmissionState.REJECTED: "⚠️",
+}
 
 
-def menu_buttons(builder: InlineKeyboardBuilder) -> None:
+def identity_line(identity: Review) -> str:
+    return _("{mark} Identity check (身份认证): {state}").format(
+        mark=_MARKS[identity.state], state=_state(identity)
+    )
+
+
+def upload_line(upload_review: Review) -> str:
+    return _("{mark} Upload review (上传审核), only if your 确认点 asked for it: {state}").format(
+        mark=_MARKS[upload_review.state], state=_state(upload_review)
+    )
+
+
+def identity_button(builder: InlineKeyboardBuilder) -> None:
     builder.button(text=_("Identity check (身份认证)"), callback_data=TjCb(kind="identity", action="show"))
+
+
+def upload_button(builder: InlineKeyboardBuilder) -> None:
     builder.button(text=_("Upload review (上传审核)"), callback_data=TjCb(kind="upload", action="show"))
-
-
-async def reviews(turn: Turn, account_id: int) -> tuple[Review, Review]:
-    identity = await tj_reviews.review_of(turn.uow, account_id, IDENTITY)
-    return identity, await tj_reviews.review_of(turn.uow, account_id, UPLOAD_REVIEW)
 
 
 def _identity_view(found: Review) -> tuple[str, InlineKeyboardMarkup]:
@@ -228,8 +237,17 @@ def get_router() -> Router:
     async def on_button(query: CallbackQuery, callback_data: TjCb, turn: Turn) -> None:
         await query.answer()
         kind = _KINDS.get(callback_data.kind)
-        account_id = await _account_id(turn) if kind else None
-        if kind is None or account_id is None:
+        account = await account_of(turn.uow, turn.user_id, TJ) if kind else None
+        if kind is None or account is None or account.id is None:
+            await turn.say(_("This chat no longer holds the account. Log in again with /start."))
+            return
+        account_id = account.id
+        # The seed's order: 信息确认 leads to 身份认证; 上传审核 follows the payment.
+        found = await tj_steps.progress(turn.uow, account, turn.clock)
+        step = tj_steps.Step.IDENTITY if kind == IDENTITY else tj_steps.Step.REVIEW
+        refusal = found.blocker(step, turn.clock.now())
+        if refusal is not None:
+            await turn.say(render.problem(refusal))
             return
         action = callback_data.action
         if action == "add" and callback_data.slot in _TARGETS:

@@ -7,6 +7,7 @@ states the commitments such pledges make and says so. The form's fields are the 
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
@@ -15,7 +16,7 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from dialogs import forms, tj_identity
+from dialogs import forms, render, tj_identity
 from dialogs.forms import Answers, Form, Known, choice, text
 from dialogs.gd_profile import known_of
 from dialogs.profile_fields import (
@@ -32,10 +33,12 @@ from dialogs.profile_fields import (
     short_text,
 )
 from dialogs.turn import Turn
-from domain import profiles, tj_choices
+from domain import profiles, tj_choices, tj_steps
 from domain.registration import account_of
 from domain.text import N_
 from domain.tj_reviews import TJ
+from domain.tj_verification import Verification
+from domain.windows import moment_text
 
 PLEDGE = profiles.Module("pledge")
 
@@ -49,7 +52,7 @@ CANDIDATE_TYPES = {"current": N_("Graduating this year (应届)"), "former": N_(
 BASIC = forms.register(
     Form(
         TJ,
-        profiles.Module("basic"),
+        tj_steps.BASIC,
         N_("Basic information"),
         (
             SEX,
@@ -130,7 +133,7 @@ def _choice_fields() -> tuple[forms.Field, ...]:
 CHOICES = forms.register(
     Form(
         TJ,
-        profiles.Module("choices", tj_choices.check_choices),
+        tj_steps.CHOICES,
         N_("Choices (志愿)"),
         _choice_fields(),
         done=lambda turn, note: show_module(turn, note),
@@ -151,41 +154,151 @@ def _pledge_text() -> str:
     )
 
 
+class StepCb(CallbackData, prefix="ts"):
+    """The 流程页面's later steps (dialogs/tj_flow.py): verify, finish (完成报名 → 信息确认), confirm
+    (去身份认证), edit (返回修改), home (返回首页), pay, form (下载报名表)."""
+
+    action: str
+
+
+def _verification_line(verification: Verification | None) -> str:
+    if verification is None:
+        return _("⬜ 学籍/学历 verification (验证学籍/学历): not done yet")
+    if verification.verified:
+        return _("✅ 学籍/学历 verification (验证学籍/学历): verified on {time}").format(
+            time=moment_text(verification.checked_at)
+        )
+    first = render.problem(verification.reasons()[0]) if verification.reasons() else "—"
+    return _("⚠️ 学籍/学历 verification (验证学籍/学历): not verified: {reason}").format(reason=first)
+
+
+def _confirmation_line(found: tj_steps.Progress) -> str:
+    if found.confirmed_at is not None:
+        return _("✅ Confirmation (信息确认): confirmed on {time}").format(
+            time=moment_text(found.confirmed_at)
+        )
+    if found.confirmation_stale:
+        return _("⚠️ Confirmation (信息确认): your information changed since; confirm it again")
+    return _("⬜ Confirmation (信息确认): not confirmed yet")
+
+
+def _payment_line(found: tj_steps.Progress) -> str:
+    if found.order is not None and found.order.paid_at is not None:
+        return _("✅ Online payment (网上支付): paid {amount} on {time}").format(
+            amount=render.money(found.order.amount, found.order.currency),
+            time=moment_text(found.order.paid_at),
+        )
+    fee = found.year.fee if found.year else None
+    amount = render.money(fee.amount, fee.currency) if fee else "—"
+    return _("⬜ Online payment (网上支付): not paid yet ({amount})").format(amount=amount)
+
+
+def _form_line(found: tj_steps.Progress, now: datetime) -> str:
+    if found.blocker(tj_steps.Step.FORM, now) is None:
+        return _("➡️ Registration form (下载报名表): ready to download")
+    return _("⬜ Registration form (下载报名表): after the payment and, if you started it, the upload review")
+
+
+def _modules(found: tj_steps.Progress) -> list[tuple[Form, profiles.ModuleStatus, str]]:
+    """基本信息 and 志愿: each form, its status and the action of its button."""
+    return [(BASIC, found.basic_status, "open"), (CHOICES, found.choices_status, "choices")]
+
+
+def step_lines(found: tj_steps.Progress, now: datetime) -> list[str]:
+    """The 流程页面 as lines, in the seed's order (also /status)."""
+    lines = [module_line(form, status)[1] for form, status, _action in _modules(found)]
+    lines.append(_verification_line(found.verification))
+    lines.append(_confirmation_line(found))
+    lines.append(tj_identity.identity_line(found.identity))
+    lines.append(_payment_line(found))
+    lines.append(tj_identity.upload_line(found.upload_review))
+    lines.append(_form_line(found, now))
+    return lines
+
+
+def _buttons(found: tj_steps.Progress, now: datetime) -> InlineKeyboardBuilder:
+    """A button for every step that can be taken now."""
+    builder = InlineKeyboardBuilder()
+    Step = tj_steps.Step
+    if not found.paid:
+        for form, status, action in _modules(found):
+            mark, _line = module_line(form, status)
+            builder.button(text=f"{mark} {_(form.title)}", callback_data=PledgeCb(action=action))
+    offered = [
+        (Step.VERIFY, not found.verified and not found.paid, _("Verify 学籍/学历 (验证学籍/学历)"), "verify"),
+        (Step.CONFIRM, found.confirmed_at is None, _("Finish (完成报名)"), "finish"),
+        (Step.PAY, not found.paid, _("Pay the fee (去支付)"), "pay"),
+        (Step.FORM, True, _("Download the registration form (下载报名表)"), "form"),
+    ]
+    for step, wanted, label, action in offered:
+        if wanted and found.blocker(step, now) is None:
+            builder.button(text=label, callback_data=StepCb(action=action))
+    if found.blocker(Step.IDENTITY, now) is None:
+        tj_identity.identity_button(builder)
+    if found.blocker(Step.REVIEW, now) is None:
+        tj_identity.upload_button(builder)
+    builder.adjust(1)
+    return builder
+
+
 async def show_module(turn: Turn, note: str | None = None) -> None:
-    """The steps of 天津高职升本 in the seed's order, each with its state and a button."""
-    statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, TJ, [BASIC.module, CHOICES.module])
-    if isinstance(statuses, profiles.NoAccount):
+    """The 流程页面: every step of 天津高职升本 in the seed's order, each with its state, and a button
+    for what can be done now."""
+    found = await progress_of(turn)
+    if found is None:
         await turn.say(_("This chat no longer holds the account. Log in again with /start."))
         return
-    builder = InlineKeyboardBuilder()
-    lines = [*([note] if note else [])]
-    for form, status, action in zip((BASIC, CHOICES), statuses, ("open", "choices"), strict=True):
-        mark, line = module_line(form, status)
-        lines.append(line)
-        builder.button(text=f"{mark} {_(form.title)}", callback_data=PledgeCb(action=action))
-    account = await account_of(turn.uow, turn.user_id, TJ)
-    if account is not None and account.id is not None:
-        lines += tj_identity.menu_lines(*await tj_identity.reviews(turn, account.id))
-        tj_identity.menu_buttons(builder)
-    builder.adjust(1)
-    await turn.say("\n".join(lines), builder.as_markup())
+    now = turn.clock.now()
+    lines = [*([note] if note else []), *step_lines(found, now)]
+    await turn.say("\n".join(lines), _buttons(found, now).as_markup())
 
 
-async def next_step(turn: Turn) -> str | None:
-    """/status: the first thing of 天津高职升本 still to do (choices and payment come later)."""
-    statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, TJ, [BASIC.module])
-    if isinstance(statuses, profiles.NoAccount):
-        return None
-    if not statuses[0].complete:
-        return _("Next: fill in your basic information (基本信息).")
-    choices = await profiles.status(turn.uow, turn.clock, turn.user_id, TJ, [CHOICES.module])
-    if not isinstance(choices, profiles.NoAccount) and not choices[0].complete:
-        return _("Next: your choices (志愿).")
+async def progress_of(turn: Turn) -> tj_steps.Progress | None:
     account = await account_of(turn.uow, turn.user_id, TJ)
     if account is None or account.id is None:
         return None
-    identity, _review = await tj_identity.reviews(turn, account.id)
-    return tj_identity.next_step(identity)
+    return await tj_steps.progress(turn.uow, account, turn.clock)
+
+
+_NEXT = {
+    tj_steps.Step.BASIC: N_("Next: fill in your basic information (基本信息)."),
+    tj_steps.Step.CHOICES: N_("Next: your choices (志愿)."),
+    tj_steps.Step.VERIFY: N_("Next: verify your 学籍/学历 (验证学籍/学历)."),
+    tj_steps.Step.CONFIRM: N_("Next: finish and confirm your information (完成报名, 信息确认)."),
+    tj_steps.Step.PAY: N_("Next: pay the fee (网上支付)."),
+    tj_steps.Step.REVIEW: N_("Next: wait for the upload review (上传审核); you will be told here."),
+    tj_steps.Step.FORM: N_("Next: download your registration form (下载报名表)."),
+}
+
+
+async def status_lines(turn: Turn) -> list[str]:
+    """/status: the checklist, the next step and the registration deadline in Beijing time."""
+    found = await progress_of(turn)
+    if found is None:
+        return []
+    now = turn.clock.now()
+    lines = ["    " + line for line in step_lines(found, now)]
+    step = found.next_step()
+    if step == tj_steps.Step.IDENTITY:
+        lines += [line for line in [tj_identity.next_step(found.identity)] if line]
+    else:
+        lines.append(_(_NEXT[step]))
+    window = found.window
+    if window is not None and not found.paid and window.contains(now):
+        lines.append(_("Registration closes {time}.").format(time=render.beijing_time(window.end)))
+    refusal = found.blocker(step, now)
+    if refusal is not None and step in (tj_steps.Step.CONFIRM, tj_steps.Step.PAY):
+        lines.append(render.problem(refusal))
+    return lines
+
+
+async def _locked(turn: Turn) -> bool:
+    """Once the fee is paid, 基本信息 and 志愿 stay as they were paid for (domain/tj_steps.py)."""
+    found = await progress_of(turn)
+    refusal = found.blocker(tj_steps.Step.BASIC, turn.clock.now()) if found else None
+    if refusal is not None:
+        await show_module(turn, render.problem(refusal))
+    return refusal is not None
 
 
 async def _pledge_accepted(turn: Turn) -> bool:
@@ -206,6 +319,8 @@ def get_router() -> Router:
             await query.answer(_("This button is no longer active."))
             return
         await query.answer()
+        if await _locked(turn):
+            return
         if await _pledge_accepted(turn):
             await _open_basic(turn, known)
             return
@@ -221,6 +336,8 @@ def get_router() -> Router:
             await query.answer(_("This button is no longer active."))
             return
         await query.answer()
+        if await _locked(turn):
+            return
         statuses = await profiles.status(turn.uow, turn.clock, turn.user_id, TJ, [BASIC.module])
         if isinstance(statuses, profiles.NoAccount) or not statuses[0].complete:
             await show_module(turn, _("Fill in your basic information first: the choices come after it."))

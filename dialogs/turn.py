@@ -1,7 +1,8 @@
 """One turn of a conversation: what every handler of an update works with, injected as ``turn``.
 
 aiogram injects dependencies by parameter name, so without this object every handler would list
-bot, state, uow, clock, sms_sender, email_sender, files and user, and pass them all on to its helpers.
+bot, state, uow, clock, sms_sender, email_sender, files, verifier, payment_token, form_renderer
+and user, and pass them all on to its helpers.
 """
 
 from collections.abc import Awaitable, Callable
@@ -15,7 +16,8 @@ from aiogram.types import InlineKeyboardMarkup, TelegramObject
 from domain.clock import Clock
 from domain.emails import EmailSender
 from domain.model import ChatUser
-from domain.ports import FileStore, SmsSender, UnitOfWork
+from domain.ports import EducationVerifier, FileStore, SmsSender, UnitOfWork
+from domain.registration_form import Renderer
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ class Turn:
     sms: SmsSender
     mail: EmailSender
     files: FileStore
+    verifier: EducationVerifier
+    payment_token: str | None  # Telegram Payments provider token; None: paying here is not set up
+    form_renderer: Renderer  # the registration form as a PDF
 
     @property
     def user_id(self) -> int:
@@ -66,5 +71,8 @@ class TurnMiddleware(BaseMiddleware):
                 sms=data["sms_sender"],
                 mail=data["email_sender"],
                 files=data["files"],
+                verifier=data["verifier"],
+                payment_token=data["payment_token"],
+                form_renderer=data["form_renderer"],
             )
         return await handler(event, data)

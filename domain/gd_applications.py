@@ -38,13 +38,13 @@ from domain.model import (
     Specialty,
     YearCatalog,
 )
-from domain.offers import GD, OfferView, batch_of, end_text, moment_text, offer_views, window_text
+from domain.offers import GD, OfferView, batch_of, offer_views
 from domain.ports import UnitOfWork
 from domain.problems import Problem
 from domain.profiles import Module, ModuleStatus
 from domain.programmes import Batch, programme
 from domain.text import N_
-from domain.windows import Window, WindowPhase
+from domain.windows import Window, WindowPhase, end_text, moment_text, window_text
 
 __all__ = [
     "GD",

@@ -438,3 +438,112 @@ class DegreeApplication:
     submitted_at: datetime | None = None
     cancelled_at: datetime | None = None
     id: int | None = None
+
+
+class RecordKind(StrEnum):
+    """What a 学信网 record proves (seed 002 2.7, 点击验证学籍/学历)."""
+
+    STUDENT = "student"  # 学籍: enrolled now, for 应届 candidates
+    DIPLOMA = "diploma"  # 学历: graduated, for 往届 candidates
+
+
+@dataclass(eq=False)
+class EducationRecord:
+    """One 学籍 or 学历 record an operator imported (the 学信网 data the web system checks against).
+
+    Programme-independent: one per ID number, kind, school and major. Texts are stored cleaned
+    (NFKC, whitespace runs made one space) so that the unique key compares like the verifier does.
+    """
+
+    id_number: str  # normalised 18-character resident ID number; never logged in full
+    name: str
+    kind: str  # a RecordKind
+    school: str
+    major: str
+    graduation: str  # YYYYMM
+    imported_at: datetime
+    id: int | None = None
+
+
+class VerificationStatus(StrEnum):
+    VERIFIED = "verified"  # a record of the right kind with the same name, school and major
+    MISMATCH = "mismatch"  # a record of the right kind, but some of these differ
+    NOT_FOUND = "not_found"  # no record of the right kind for the ID number
+
+
+@dataclass(frozen=True)
+class EducationClaim:
+    """What the applicant says, to be checked: the account's name and ID number and the basic
+    information's candidate type (current = 应届, former = 往届), school, major and graduation."""
+
+    id_number: str
+    name: str
+    candidate_type: str  # "current" or "former"
+    school: str
+    major: str
+    graduation: str  # YYYYMM
+
+
+@dataclass(frozen=True)
+class VerificationOutcome:
+    """A verifier's answer. ``mismatched`` names the differing fields ("name", "school", "major");
+    ``on_record`` holds the record's school and major for a MISMATCH (never its ID number or name);
+    ``other_kind`` is the kind of record found instead when none of the claimed kind exists."""
+
+    status: VerificationStatus
+    mismatched: tuple[str, ...] = ()
+    on_record: Mapping[str, str] = field(default_factory=dict)
+    other_kind: str | None = None
+
+
+@dataclass(eq=False)
+class StoredVerification:
+    """The last 学籍/学历 verification of an account (one per account), with a fingerprint of the
+    claim it checked, so that a later change of the basic information asks for a new check."""
+
+    account_id: int
+    outcome: str  # a VerificationStatus
+    detail: dict[str, str]  # what the outcome says beyond its status (domain/tj_verification.py)
+    verifier: str  # the verifier's name
+    fingerprint: str  # sha256 of the claim's fields
+    checked_at: datetime
+
+
+class OrderState(StrEnum):
+    OPEN = "open"  # 待支付
+    PAID = "paid"  # 已支付
+
+
+@dataclass(eq=False)
+class Order:
+    """订单 (seed 002 2.10 网上支付): the fee of one programme year for one account (one per account,
+    programme and year). ``amount`` is in the currency's smallest unit (分 for CNY), as Telegram
+    Payments counts it."""
+
+    account_id: int
+    programme: str
+    year: int
+    amount: int
+    currency: str
+    created_at: datetime
+    state: str = OrderState.OPEN
+    paid_at: datetime | None = None
+    telegram_charge_id: str | None = None  # of the payment that paid it
+    provider_charge_id: str | None = None
+    # Set when a pre-checkout is approved: until then no other payment of the order is approved.
+    checkout_until: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class Payment:
+    """One successful payment Telegram reported, recorded once by its charge id. ``duplicate``: a
+    second charge for an order already paid, to be refunded by hand."""
+
+    telegram_charge_id: str
+    order_id: int
+    amount: int
+    currency: str
+    provider_charge_id: str
+    received_at: datetime
+    duplicate: bool = False

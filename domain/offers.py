@@ -23,7 +23,7 @@ import reaches the applicant too.
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from domain import identity
 from domain.clock import BEIJING
@@ -33,7 +33,7 @@ from domain.ports import UnitOfWork
 from domain.problems import Problem
 from domain.programmes import Batch, programme
 from domain.text import N_
-from domain.windows import Window, WindowPhase
+from domain.windows import Window, WindowPhase, end_text, moment_text, window_text
 
 __all__ = [
     "DECISION_COLUMNS",
@@ -129,25 +129,6 @@ _SAME_AS_LINE = N_("The same applicant as on line {line}.")
 
 
 # ----- dates, as the applicant reads them (Beijing time)
-
-
-def moment_text(moment: datetime) -> str:
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
-
-
-def end_text(end: datetime) -> str:
-    """A window's end; midnight as the previous day's 24:00, as the notices write an inclusive last day."""
-    local = end.astimezone(BEIJING)
-    if local.time() == time(0):
-        return f"{(local.date() - timedelta(days=1)).isoformat()} 24:00"
-    return moment_text(local)
-
-
-def window_text(window: Window) -> str:
-    """``2021-04-15 – 2021-04-22`` for whole days (the notices' inclusive last day), else to the minute."""
-    if window.start.time() == time(0) and window.end.time() == time(0):
-        return f"{window.first_day.isoformat()} – {window.last_day.isoformat()}"
-    return f"{moment_text(window.start)} – {moment_text(window.end)}"
 
 
 def batch_of(year: int, number: int) -> Batch:

@@ -15,15 +15,21 @@ from domain.model import (
     AuditEntry,
     ChatUser,
     DegreeApplication,
+    EducationClaim,
+    EducationRecord,
     EmailChallenge,
     ExamRegistration,
     GdApplication,
     Offer,
+    Order,
+    Payment,
     ProfileSection,
     SmsChallenge,
     StaffMember,
+    StoredVerification,
     Submission,
     Upload,
+    VerificationOutcome,
     YearCatalog,
 )
 
@@ -255,6 +261,80 @@ class DegreeApplicationRepository(Protocol):
     async def remove(self, application: DegreeApplication) -> None: ...
 
 
+class EducationRecordRepository(Protocol):
+    """学籍 / 学历 records an operator imported (domain/tj_verification.py)."""
+
+    async def of_id_number(self, id_number: str, kind: str | None = None) -> list[EducationRecord]:
+        """The records of one ID number (of one kind), by id."""
+        ...
+
+    async def find(self, id_number: str, kind: str, school: str, major: str) -> EducationRecord | None:
+        """The one record with this key (the unique constraint)."""
+        ...
+
+    async def add(self, record: EducationRecord) -> EducationRecord: ...
+
+    async def counts(self) -> dict[str, int]:
+        """How many records of each kind are stored (kinds without records are absent)."""
+        ...
+
+    async def listed(self) -> list[EducationRecord]:
+        """Every record, by kind, school, major and id."""
+        ...
+
+
+class VerificationRepository(Protocol):
+    async def get(self, account_id: int) -> StoredVerification | None: ...
+
+    async def add(self, verification: StoredVerification) -> StoredVerification:
+        """Store the account's first verification; later ones change the stored one."""
+        ...
+
+
+class OrderRepository(Protocol):
+    async def get(self, order_id: int) -> Order | None: ...
+
+    async def find(self, account_id: int, programme: str, year: int) -> Order | None: ...
+
+    async def add(self, order: Order) -> Order:
+        """Store a new order; one per account, programme and year."""
+        ...
+
+    async def mark_paid(
+        self, order: Order, at: datetime, telegram_charge_id: str, provider_charge_id: str
+    ) -> bool:
+        """Make the order PAID by this charge, written at once and only if it is still OPEN in the
+        store: False when another unit of work paid it since this one read (then nothing changed)."""
+        ...
+
+    async def hold_checkout(self, order: Order, now: datetime, until: datetime) -> bool:
+        """Approve one payment of the order until ``until``, written at once and only if it is still
+        OPEN and no other approval holds: False when one does (then nothing changed)."""
+        ...
+
+    async def listed(self, programme: str | None = None) -> list[Order]:
+        """Every order (of one programme), by id."""
+        ...
+
+
+class PaymentRepository(Protocol):
+    async def get(self, telegram_charge_id: str) -> Payment | None: ...
+
+    async def add(self, payment: Payment) -> bool:
+        """Store the payment, written at once. False when the store already holds this charge id
+        (the primary key, which a concurrent unit of work may have won since this one read): the
+        unit of work is then rolled back (nothing of it is kept) and stays usable."""
+        ...
+
+    async def of_order(self, order_id: int) -> list[Payment]:
+        """By time received."""
+        ...
+
+    async def duplicates(self) -> list[Payment]:
+        """Every payment marked duplicate, by time received."""
+        ...
+
+
 class UnitOfWork(Protocol):
     users: ChatUserRepository
     accounts: AccountRepository
@@ -270,6 +350,10 @@ class UnitOfWork(Protocol):
     gd_applications: GdApplicationRepository
     offers: OfferRepository
     degree_applications: DegreeApplicationRepository
+    education_records: EducationRecordRepository
+    verifications: VerificationRepository
+    orders: OrderRepository
+    payments: PaymentRepository
 
     async def __aenter__(self) -> Self: ...
 
@@ -285,6 +369,18 @@ class UnitOfWork(Protocol):
         ...
 
     async def rollback(self) -> None: ...
+
+
+class EducationVerifier(Protocol):
+    """点击验证学籍/学历 (seed 002 2.7): checks a claim against some source of 学籍 / 学历 records.
+
+    The default checks the records an operator imported (domain/tj_verification.py); another
+    could ask 学信网. ``verify`` runs inside an entered unit of work and must not commit.
+    """
+
+    name: str
+
+    async def verify(self, uow: UnitOfWork, claim: EducationClaim) -> VerificationOutcome: ...
 
 
 class SmsSender(Protocol):

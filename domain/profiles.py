@@ -42,7 +42,8 @@ class NoAccount:
     """This chat holds no account of the programme (logged out meanwhile)."""
 
 
-def _judge(module: Module, answers: Answers | None, today: date) -> ModuleStatus:
+def judge(module: Module, answers: Answers | None, today: date) -> ModuleStatus:
+    """The module's status with these saved answers (None: nothing saved yet)."""
     if answers is None:
         return ModuleStatus(module, saved=False, problems=[])
     return ModuleStatus(module, saved=True, problems=module.check(answers, today) if module.check else [])
@@ -63,7 +64,7 @@ async def save(
         else:
             stored.answers, stored.saved_at = dict(answers), clock.now()
         await uow.commit()
-    return _judge(module, answers, clock.now().date())
+    return judge(module, answers, clock.now().date())
 
 
 async def saved_answers(
@@ -86,4 +87,4 @@ async def status(
         if account is None or account.id is None:
             return NoAccount()
         stored = {s.section: s.answers for s in await uow.profile_sections.of_account(account.id)}
-    return [_judge(module, stored.get(module.section), clock.now().date()) for module in modules]
+    return [judge(module, stored.get(module.section), clock.now().date()) for module in modules]

@@ -74,6 +74,22 @@ class RegistrationForm:
             check_photo(self.photo)
 
 
+@dataclass(frozen=True)
+class RenderedForm:
+    pdf: bytes = field(repr=False)
+    # Characters the font has no glyph for (䶮, 𠈌 in a rare name), each once, in order of
+    # appearance: the PDF shows a placeholder instead, and the caller tells the applicant.
+    missing_glyphs: list[str]
+
+
+class FormUnavailable(RuntimeError):
+    """The form cannot be made here now (its font is not installed): the operator's to fix."""
+
+
+# How a form becomes a PDF (bot/registration_form.py ``render``): CPU-bound, run in a worker thread.
+Renderer = Callable[[RegistrationForm], RenderedForm]
+
+
 def check_photo(data: bytes) -> None:
     """Refuse, with ValueError, a photo that cannot go into the form as it is (a JPEG, fully readable)."""
     if not data.startswith(_JPEG_MAGIC):

@@ -102,3 +102,25 @@ def _bound(text: str, *, is_end: bool) -> datetime:
         return _midnight(day + timedelta(days=1)) if is_end else _midnight(day)
     moment = datetime.fromisoformat(text)
     return moment.replace(tzinfo=BEIJING) if moment.tzinfo is None else moment
+
+
+# ----- as the applicant reads them (Beijing time)
+
+
+def moment_text(moment: datetime) -> str:
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def end_text(end: datetime) -> str:
+    """A window's end; midnight as the previous day's 24:00, as the notices write an inclusive last day."""
+    local = end.astimezone(BEIJING)
+    if local.time() == time(0):
+        return f"{(local.date() - timedelta(days=1)).isoformat()} 24:00"
+    return moment_text(local)
+
+
+def window_text(window: Window) -> str:
+    """``2021-04-15 – 2021-04-22`` for whole days (the notices' inclusive last day), else to the minute."""
+    if window.start.time() == time(0) and window.end.time() == time(0):
+        return f"{window.first_day.isoformat()} – {window.last_day.isoformat()}"
+    return f"{moment_text(window.start)} – {moment_text(window.end)}"

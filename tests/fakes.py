@@ -22,14 +22,19 @@ from domain.model import (
     ChatUser,
     DegreeApplication,
     DegreeApplicationState,
+    EducationRecord,
     EmailChallenge,
     ExamRegistration,
     GdApplication,
     Offer,
     OfferState,
+    Order,
+    OrderState,
+    Payment,
     ProfileSection,
     SmsChallenge,
     StaffMember,
+    StoredVerification,
     Submission,
     Upload,
     YearCatalog,
@@ -39,12 +44,15 @@ from domain.ports import (
     AuditRepository,
     ChatUserRepository,
     DegreeApplicationRepository,
+    EducationRecordRepository,
     EmailChallengeRepository,
     ExamRegistrationRepository,
     FileStore,
     GdApplicationRepository,
     GdCatalogRepository,
     OfferRepository,
+    OrderRepository,
+    PaymentRepository,
     ProfileSectionRepository,
     SmsChallengeRepository,
     SmsSender,
@@ -52,6 +60,7 @@ from domain.ports import (
     SubmissionRepository,
     UnitOfWork,
     UploadRepository,
+    VerificationRepository,
 )
 
 
@@ -75,6 +84,10 @@ class _Tables:
     gd_applications: dict[int, GdApplication] = field(default_factory=dict)
     offers: dict[int, Offer] = field(default_factory=dict)
     degree_applications: dict[int, DegreeApplication] = field(default_factory=dict)
+    education_records: dict[int, EducationRecord] = field(default_factory=dict)
+    verifications: dict[int, StoredVerification] = field(default_factory=dict)  # by account id
+    orders: dict[int, Order] = field(default_factory=dict)
+    payments: dict[str, Payment] = field(default_factory=dict)  # by telegram_charge_id
 
 
 class _Guard:
@@ -528,6 +541,131 @@ class FakeDegreeApplicationRepository:
         self._guard.tables().degree_applications.pop(application.id or 0, None)
 
 
+def _record_key(record: EducationRecord) -> tuple[str, str, str, str]:
+    return (record.id_number, record.kind, record.school, record.major)
+
+
+class FakeEducationRecordRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    def _all(self) -> list[EducationRecord]:
+        return sorted(self._guard.tables().education_records.values(), key=lambda r: r.id or 0)
+
+    async def of_id_number(self, id_number: str, kind: str | None = None) -> list[EducationRecord]:
+        return [r for r in self._all() if r.id_number == id_number and kind in (None, r.kind)]
+
+    async def find(self, id_number: str, kind: str, school: str, major: str) -> EducationRecord | None:
+        key = (id_number, kind, school, major)
+        return next((r for r in self._all() if _record_key(r) == key), None)
+
+    async def add(self, record: EducationRecord) -> EducationRecord:
+        if any(_record_key(r) == _record_key(record) for r in self._all()):
+            raise DuplicateKey("education_records (id_number, kind, school, major)")
+        record.id = self._guard.next_id()
+        self._guard.tables().education_records[record.id] = record
+        return record
+
+    async def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for record in self._all():
+            counts[record.kind] = counts.get(record.kind, 0) + 1
+        return counts
+
+    async def listed(self) -> list[EducationRecord]:
+        return sorted(self._all(), key=lambda r: (r.kind, r.school, r.major, r.id or 0))
+
+
+class FakeVerificationRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def get(self, account_id: int) -> StoredVerification | None:
+        return self._guard.tables().verifications.get(account_id)
+
+    async def add(self, verification: StoredVerification) -> StoredVerification:
+        tables = self._guard.tables()
+        if verification.account_id not in tables.accounts:
+            raise DuplicateKey("verifications.account_id: no such account")
+        if verification.account_id in tables.verifications:
+            raise DuplicateKey("verifications (account_id)")
+        tables.verifications[verification.account_id] = verification
+        return verification
+
+
+class FakeOrderRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    def _all(self) -> list[Order]:
+        return sorted(self._guard.tables().orders.values(), key=lambda o: o.id or 0)
+
+    async def get(self, order_id: int) -> Order | None:
+        return self._guard.tables().orders.get(order_id)
+
+    async def find(self, account_id: int, programme: str, year: int) -> Order | None:
+        key = (account_id, programme, year)
+        return next((o for o in self._all() if (o.account_id, o.programme, o.year) == key), None)
+
+    async def add(self, order: Order) -> Order:
+        if order.account_id not in self._guard.tables().accounts:
+            raise DuplicateKey("orders.account_id: no such account")
+        if await self.find(order.account_id, order.programme, order.year) is not None:
+            raise DuplicateKey("orders (account_id, programme, year)")
+        order.id = self._guard.next_id()
+        self._guard.tables().orders[order.id] = order
+        return order
+
+    async def mark_paid(
+        self, order: Order, at: datetime, telegram_charge_id: str, provider_charge_id: str
+    ) -> bool:
+        if order.state != OrderState.OPEN:
+            return False
+        order.state, order.paid_at = OrderState.PAID, at
+        order.telegram_charge_id, order.provider_charge_id = telegram_charge_id, provider_charge_id
+        return True
+
+    async def hold_checkout(self, order: Order, now: datetime, until: datetime) -> bool:
+        if order.state != OrderState.OPEN or (
+            order.checkout_until is not None and order.checkout_until > now
+        ):
+            return False
+        order.checkout_until = until
+        return True
+
+    async def listed(self, programme: str | None = None) -> list[Order]:
+        return [o for o in self._all() if programme in (None, o.programme)]
+
+
+class FakePaymentRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    def _all(self) -> list[Payment]:
+        return sorted(
+            self._guard.tables().payments.values(), key=lambda p: (p.received_at, p.telegram_charge_id)
+        )
+
+    async def get(self, telegram_charge_id: str) -> Payment | None:
+        return self._guard.tables().payments.get(telegram_charge_id)
+
+    async def add(self, payment: Payment) -> bool:
+        tables = self._guard.tables()
+        if payment.order_id not in tables.orders:
+            raise DuplicateKey("payments.order_id: no such order")
+        if payment.telegram_charge_id in tables.payments:
+            await self._guard.rollback()
+            return False
+        tables.payments[payment.telegram_charge_id] = payment
+        return True
+
+    async def of_order(self, order_id: int) -> list[Payment]:
+        return [p for p in self._all() if p.order_id == order_id]
+
+    async def duplicates(self) -> list[Payment]:
+        return [p for p in self._all() if p.duplicate]
+
+
 class FakeUnitOfWork:
     """The UnitOfWork port over dictionaries. ``committed`` counts the commits."""
 
@@ -545,6 +683,10 @@ class FakeUnitOfWork:
     gd_applications: GdApplicationRepository
     offers: OfferRepository
     degree_applications: DegreeApplicationRepository
+    education_records: EducationRecordRepository
+    verifications: VerificationRepository
+    orders: OrderRepository
+    payments: PaymentRepository
 
     def __init__(self) -> None:
         self.tables = _Tables(users={}, accounts={}, sms_challenges={})
@@ -567,6 +709,10 @@ class FakeUnitOfWork:
         self.gd_applications = FakeGdApplicationRepository(guard)
         self.offers = FakeOfferRepository(guard)
         self.degree_applications = FakeDegreeApplicationRepository(guard)
+        self.education_records = FakeEducationRecordRepository(guard)
+        self.verifications = FakeVerificationRepository(guard)
+        self.orders = FakeOrderRepository(guard)
+        self.payments = FakePaymentRepository(guard)
 
     def next_id(self) -> int:
         # Like a database sequence, ids are not reused after a rollback.
@@ -646,6 +792,18 @@ class FakeUnitOfWork:
 
     def stored_degree_applications(self) -> list[DegreeApplication]:
         return sorted(self._durable.degree_applications.values(), key=lambda a: a.id or 0)
+
+    def stored_education_records(self) -> list[EducationRecord]:
+        return sorted(self._durable.education_records.values(), key=lambda r: r.id or 0)
+
+    def stored_verification(self, account_id: int) -> StoredVerification | None:
+        return self._durable.verifications.get(account_id)
+
+    def stored_orders(self) -> list[Order]:
+        return sorted(self._durable.orders.values(), key=lambda o: o.id or 0)
+
+    def stored_payments(self) -> list[Payment]:
+        return sorted(self._durable.payments.values(), key=lambda p: (p.received_at, p.telegram_charge_id))
 
 
 class SentCode(NamedTuple):

@@ -5,8 +5,9 @@ dataclasses are plain types to the type checker.
 """
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +16,7 @@ from bot.db.tables import (
     accounts,
     chat_users,
     degree_applications,
+    education_records,
     email_challenges,
     exam_registrations,
     gd_applications,
@@ -23,6 +25,8 @@ from bot.db.tables import (
     gd_specialties,
     gd_training_bases,
     offers,
+    orders,
+    payments,
     profile_sections,
     sms_challenges,
     staff_members,
@@ -34,15 +38,20 @@ from domain.model import (
     AuditEntry,
     ChatUser,
     DegreeApplication,
+    EducationRecord,
     EmailChallenge,
     ExamRegistration,
     GdApplication,
     Offer,
     OfferState,
+    Order,
+    OrderState,
+    Payment,
     ProfileSection,
     SmsChallenge,
     Specialty,
     StaffMember,
+    StoredVerification,
     Submission,
     TrainingBase,
     Upload,
@@ -551,3 +560,152 @@ class SqlDegreeApplicationRepository:
     async def remove(self, application: DegreeApplication) -> None:
         await self._session.delete(application)
         await self._session.flush()
+
+
+class SqlEducationRecordRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def of_id_number(self, id_number: str, kind: str | None = None) -> list[EducationRecord]:
+        query = (
+            select(EducationRecord)
+            .where(education_records.c.id_number == id_number)
+            .order_by(education_records.c.id)
+        )
+        if kind is not None:
+            query = query.where(education_records.c.kind == kind)
+        return list(await self._session.scalars(query))
+
+    async def find(self, id_number: str, kind: str, school: str, major: str) -> EducationRecord | None:
+        query = select(EducationRecord).where(
+            education_records.c.id_number == id_number,
+            education_records.c.kind == kind,
+            education_records.c.school == school,
+            education_records.c.major == major,
+        )
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def add(self, record: EducationRecord) -> EducationRecord:
+        self._session.add(record)
+        await self._session.flush()
+        return record
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self._session.execute(
+            select(education_records.c.kind, func.count()).group_by(education_records.c.kind)
+        )
+        return {kind: count for kind, count in rows}
+
+    async def listed(self) -> list[EducationRecord]:
+        query = select(EducationRecord).order_by(
+            education_records.c.kind,
+            education_records.c.school,
+            education_records.c.major,
+            education_records.c.id,
+        )
+        return list(await self._session.scalars(query))
+
+
+class SqlVerificationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, account_id: int) -> StoredVerification | None:
+        return await self._session.get(StoredVerification, account_id)
+
+    async def add(self, verification: StoredVerification) -> StoredVerification:
+        self._session.add(verification)
+        await self._session.flush()
+        return verification
+
+
+class SqlOrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, order_id: int) -> Order | None:
+        return await self._session.get(Order, order_id)
+
+    async def find(self, account_id: int, programme: str, year: int) -> Order | None:
+        query = select(Order).where(
+            orders.c.account_id == account_id, orders.c.programme == programme, orders.c.year == year
+        )
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def add(self, order: Order) -> Order:
+        self._session.add(order)
+        await self._session.flush()
+        return order
+
+    async def mark_paid(
+        self, order: Order, at: datetime, telegram_charge_id: str, provider_charge_id: str
+    ) -> bool:
+        # One conditional UPDATE, written now: the database serialises concurrent writers, and the
+        # second finds the order no longer OPEN. Then the entity is read again either way.
+        result = await self._session.execute(  # an UPDATE's result is a CursorResult, with a rowcount
+            update(orders)
+            .where(orders.c.id == order.id, orders.c.state == OrderState.OPEN.value)
+            .values(
+                state=OrderState.PAID.value,
+                paid_at=at,
+                telegram_charge_id=telegram_charge_id,
+                provider_charge_id=provider_charge_id,
+            )
+        )
+        await self._session.refresh(order)
+        return cast("CursorResult[Any]", result).rowcount == 1
+
+    async def hold_checkout(self, order: Order, now: datetime, until: datetime) -> bool:
+        # Like mark_paid: one conditional UPDATE, so of two simultaneous pre-checkouts one wins.
+        result = await self._session.execute(
+            update(orders)
+            .where(
+                orders.c.id == order.id,
+                orders.c.state == OrderState.OPEN.value,
+                or_(orders.c.checkout_until.is_(None), orders.c.checkout_until <= now),
+            )
+            .values(checkout_until=until)
+        )
+        await self._session.refresh(order)
+        return cast("CursorResult[Any]", result).rowcount == 1
+
+    async def listed(self, programme: str | None = None) -> list[Order]:
+        query = select(Order).order_by(orders.c.id)
+        if programme is not None:
+            query = query.where(orders.c.programme == programme)
+        return list(await self._session.scalars(query))
+
+
+class SqlPaymentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, telegram_charge_id: str) -> Payment | None:
+        return await self._session.get(Payment, telegram_charge_id)
+
+    async def add(self, payment: Payment) -> bool:
+        self._session.add(payment)
+        try:
+            # Written now, not at commit: the primary key decides here between this unit of work and
+            # any other that recorded the same charge since we read.
+            await self._session.flush()
+        except IntegrityError:
+            await self._session.rollback()
+            return False
+        return True
+
+    async def of_order(self, order_id: int) -> list[Payment]:
+        query = (
+            select(Payment)
+            .where(payments.c.order_id == order_id)
+            .order_by(payments.c.received_at, payments.c.telegram_charge_id)
+        )
+        return list(await self._session.scalars(query))
+
+    async def duplicates(self) -> list[Payment]:
+        query = (
+            select(Payment)
+            .where(payments.c.duplicate.is_(True))
+            .order_by(payments.c.received_at, payments.c.telegram_charge_id)
+        )
+        return list(await self._session.scalars(query))

@@ -36,14 +36,18 @@ from domain.model import (
     ChatUser,
     DegreeApplication,
     DegreeApplicationState,
+    EducationRecord,
     EmailChallenge,
     ExamRegistration,
     GdApplication,
     Offer,
     OfferState,
+    Order,
+    Payment,
     ProfileSection,
     SmsChallenge,
     StaffMember,
+    StoredVerification,
     Submission,
     Upload,
 )
@@ -444,6 +448,77 @@ degree_applications = Table(
     ),
 )
 
+# 学籍 / 学历 records an operator imported (domain/tj_verification.py): the 学信网 data the 天津高职升本
+# verification checks against. Not tied to an account or a programme.
+education_records = Table(
+    "education_records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("id_number", String(18), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("school", String(50), nullable=False),
+    Column("major", String(50), nullable=False),
+    Column("graduation", String(6), nullable=False),
+    Column("imported_at", UtcDateTime, nullable=False),
+    # A re-import replaces the record of the same key; its leading column is the verifier's lookup.
+    UniqueConstraint("id_number", "kind", "school", "major"),
+)
+
+# The last verification of each account, with the fingerprint of the claim it checked.
+verifications = Table(
+    "verifications",
+    metadata,
+    Column(
+        "account_id",
+        Integer,
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("outcome", String(16), nullable=False),
+    Column("detail", JSON, nullable=False, server_default=text("'{}'")),
+    Column("verifier", String(32), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("checked_at", UtcDateTime, nullable=False),
+)
+
+# 网上支付 (domain/payments.py): one order per account, programme and year.
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("programme", String(32), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("paid_at", UtcDateTime, nullable=True),
+    Column("telegram_charge_id", String(255), nullable=True),
+    Column("provider_charge_id", String(255), nullable=True),
+    Column("checkout_until", UtcDateTime, nullable=True),
+    UniqueConstraint("account_id", "programme", "year"),
+)
+
+# Every successful payment Telegram reported, once per charge (the primary key holds it even when
+# the same update arrives twice at once). No cascade: money received must stay traceable, so an
+# account with a recorded payment cannot be deleted.
+payments = Table(
+    "payments",
+    metadata,
+    Column("telegram_charge_id", String(255), primary_key=True),
+    Column("order_id", Integer, ForeignKey("orders.id", ondelete="RESTRICT"), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("provider_charge_id", String(255), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("duplicate", Boolean, nullable=False),
+    Index(None, "order_id"),
+    Index(None, "duplicate", "received_at"),  # the operator's list of charges to refund
+)
+
 mapper_registry = registry(metadata=metadata)
 
 
@@ -465,3 +540,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(GdApplication, gd_applications)
     mapper_registry.map_imperatively(Offer, offers)
     mapper_registry.map_imperatively(DegreeApplication, degree_applications)
+    mapper_registry.map_imperatively(EducationRecord, education_records)
+    mapper_registry.map_imperatively(StoredVerification, verifications)
+    mapper_registry.map_imperatively(Order, orders)
+    mapper_registry.map_imperatively(Payment, payments)

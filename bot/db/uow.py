@@ -10,32 +10,40 @@ from bot.db.repositories import (
     SqlAuditRepository,
     SqlChatUserRepository,
     SqlDegreeApplicationRepository,
+    SqlEducationRecordRepository,
     SqlEmailChallengeRepository,
     SqlExamRegistrationRepository,
     SqlGdApplicationRepository,
     SqlGdCatalogRepository,
     SqlOfferRepository,
+    SqlOrderRepository,
+    SqlPaymentRepository,
     SqlProfileSectionRepository,
     SqlSmsChallengeRepository,
     SqlStaffRepository,
     SqlSubmissionRepository,
     SqlUploadRepository,
+    SqlVerificationRepository,
 )
 from domain.ports import (
     AccountRepository,
     AuditRepository,
     ChatUserRepository,
     DegreeApplicationRepository,
+    EducationRecordRepository,
     EmailChallengeRepository,
     ExamRegistrationRepository,
     GdApplicationRepository,
     GdCatalogRepository,
     OfferRepository,
+    OrderRepository,
+    PaymentRepository,
     ProfileSectionRepository,
     SmsChallengeRepository,
     StaffRepository,
     SubmissionRepository,
     UploadRepository,
+    VerificationRepository,
 )
 
 
@@ -60,6 +68,10 @@ class SqlUnitOfWork:
     gd_applications: GdApplicationRepository
     offers: OfferRepository
     degree_applications: DegreeApplicationRepository
+    education_records: EducationRecordRepository
+    verifications: VerificationRepository
+    orders: OrderRepository
+    payments: PaymentRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -84,6 +96,10 @@ class SqlUnitOfWork:
         self.gd_applications = SqlGdApplicationRepository(session)
         self.offers = SqlOfferRepository(session)
         self.degree_applications = SqlDegreeApplicationRepository(session)
+        self.education_records = SqlEducationRecordRepository(session)
+        self.verifications = SqlVerificationRepository(session)
+        self.orders = SqlOrderRepository(session)
+        self.payments = SqlPaymentRepository(session)
         return self
 
     async def __aexit__(

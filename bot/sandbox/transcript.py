@@ -9,6 +9,7 @@ pytest so that ``baoming sandbox play`` and the pytest collector (tests/conftest
 from __future__ import annotations
 
 import asyncio
+import io
 import mimetypes
 import re
 import time
@@ -23,6 +24,7 @@ from domain.problems import Problem
 from domain.staff import Grant, parse_grant
 
 if TYPE_CHECKING:
+    from bot.sandbox.emulator import PayOutcome
     from bot.sandbox.harness import Sandbox
     from bot.sandbox.mail_server import ReceivedMail
     from bot.sandbox.people import Person, ShownMessage
@@ -85,6 +87,23 @@ class ExpectMessage(Step):
 
 
 @dataclass(frozen=True)
+class Pay(Step):
+    actor: str
+    invoice: str | None  # text of the invoice's title; None: the newest invoice shown
+
+
+@dataclass(frozen=True)
+class ExpectPayment(Step):
+    status: str  # paid, declined or expired: what became of the last actor's last tap on Pay
+    needle: str  # with declined: text the bot's error message contains
+
+
+@dataclass(frozen=True)
+class ExpectPdfText(Step):
+    needle: str
+
+
+@dataclass(frozen=True)
 class ExpectButton(Step):
     label: str
     offered: bool
@@ -123,7 +142,9 @@ class GrantStaff(Step):
 
 @dataclass(frozen=True)
 class ImportFile(Step):
-    what: str  # "registrations" (医师资格考试, CSV) or "catalog" (广东住培 specialties and bases, TOML)
+    # "registrations" (医师资格考试, CSV), "catalog" (广东住培 specialties and bases, TOML) or "records"
+    # (天津高职升本 学籍/学历, CSV)
+    what: str
     path: Path  # resolved against the transcript's folder
 
 
@@ -162,11 +183,12 @@ _DOUBLE_BUTTON = re.compile(r"^\[\[(?P<label>.+?)\]\]$")
 _DELTA_PART = re.compile(r"(\d+)\s*([dhms])")
 _DELTA = re.compile(r"^\+\s*(?:\d+\s*[dhms]\s*)+$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
-_RESERVED_ACTORS = {"bot", "sms", "mail", "clock", "restart", "fault", "actor", "import"}
+_RESERVED_ACTORS = {"bot", "sms", "mail", "pay", "pdf", "clock", "restart", "fault", "actor", "import"}
 # In the latest e-mail: the bot's deep link, and a 6-digit code standing on its own.
 _MAIL_LINK = re.compile(r"https://t\.me/\w+\?start=(?P<payload>[\w-]+)")
 _MAIL_CODE = re.compile(r"(?<![\w-])\d{6}(?![\w-])")
-_IMPORT = re.compile(r"^import\s+(?P<what>registrations|catalog)\s+(?P<path>\S.*)$")
+_IMPORT = re.compile(r"^import\s+(?P<what>registrations|catalog|records)\s+(?P<path>\S.*)$")
+_PAY_STATUSES = ("paid", "declined", "expired")
 _PLACEHOLDERS = ("{sms}", "{wrong-sms}", "{mail-code}", "{wrong-mail-code}", "{mail-link}")
 
 
@@ -203,7 +225,10 @@ def _parse_line(line: str, number: int, folder: Path) -> Step:
     if line.startswith("fault ") or line == "fault":
         return _parse_fault(line, number)
     if line.startswith("import ") and (match := _IMPORT.match(line)) is None:
-        raise ValueError("expected 'import registrations FILE.csv' or 'import catalog FILE.toml'")
+        raise ValueError(
+            "expected 'import registrations FILE.csv', 'import catalog FILE.toml' "
+            "or 'import records FILE.csv'"
+        )
     if match := _IMPORT.match(line):
         return ImportFile(number, line, match["what"], (folder / match["path"].strip()).resolve())
     if line.startswith("sms?"):
@@ -216,6 +241,13 @@ def _parse_line(line: str, number: int, folder: Path) -> Step:
         if not needle:
             raise ValueError("mail? needs the text the e-mail must contain")
         return ExpectMail(number, line, needle)
+    if line.startswith("pay?"):
+        return _parse_payment(line, number)
+    if line.startswith("pdf?"):
+        needle = line.removeprefix("pdf?").strip()
+        if not needle:
+            raise ValueError("pdf? needs the text the PDF must contain")
+        return ExpectPdfText(number, line, needle)
     if line.startswith("staff ") and (match := _STAFF.match(line)) is None:
         raise ValueError("expected 'staff NAME ROLE PROGRAMME [BASE]'")
     if match := _STAFF.match(line):
@@ -232,8 +264,10 @@ def _parse_line(line: str, number: int, folder: Path) -> Step:
         return _parse_action(_actor_name(match["actor"]), match["payload"].strip(), number, line, folder)
     raise ValueError(
         "not a transcript line: expected 'NAME> ...', 'bot? ...', 'bot~ ...', 'bot+ [...]', "
-        "'bot- [...]', 'bot! deleted', 'bot.', 'sms? ...', 'mail? ...', 'clock ...', 'restart', 'fault ...', "
-        "'actor NAME lang=..', 'staff NAME ROLE PROGRAMME [BASE]', 'import registrations|catalog FILE' "
+        "'bot- [...]', 'bot! deleted', 'bot.', 'sms? ...', 'mail? ...', 'pay? ...', 'pdf? ...', "
+        "'clock ...', 'restart', 'fault ...', "
+        "'actor NAME lang=..', 'staff NAME ROLE PROGRAMME [BASE]', "
+        "'import registrations|catalog|records FILE' "
         "or a # comment"
     )
 
@@ -262,6 +296,8 @@ def _parse_action(actor: str, payload: str, number: int, line: str, folder: Path
         return Press(number, line, actor, match["label"].strip(), times=2)
     if match := _BUTTON.match(payload):
         return Press(number, line, actor, match["label"].strip(), times=1)
+    if payload == "/pay" or payload.startswith("/pay "):
+        return Pay(number, line, actor, payload.removeprefix("/pay").strip() or None)
     for command, as_photo in (("/file", False), ("/photo", True)):
         if payload == command or payload.startswith(command + " "):
             relative = payload.removeprefix(command).strip()
@@ -297,6 +333,15 @@ def _parse_bot(match: re.Match[str], number: int, line: str) -> Step:
     if button is None:
         raise ValueError(f"expected 'bot{kind} [button label]'")
     return ExpectButton(number, line, button["label"].strip(), offered=kind == "+")
+
+
+def _parse_payment(line: str, number: int) -> ExpectPayment:
+    status, _, needle = line.removeprefix("pay?").strip().partition(" ")
+    if status not in _PAY_STATUSES:
+        raise ValueError("expected 'pay? paid', 'pay? declined TEXT' or 'pay? expired'")
+    if needle and status != "declined":
+        raise ValueError(f"'pay? {status}' takes nothing after it")
+    return ExpectPayment(number, line, status, needle.strip())
 
 
 def _parse_clock(line: str, number: int) -> SetClock:
@@ -490,6 +535,7 @@ class Player:
         self.languages: dict[str, str] = {}
         self.last_actor: str | None = None
         self.last_matched: ShownMessage | None = None
+        self.last_payment: PayOutcome | None = None
 
     async def play(self) -> None:
         for step in self.transcript.steps:
@@ -540,6 +586,12 @@ class Player:
             reader.last_sent_id = await reader.person.send_text(self._fill_placeholders(step, step.text))
         elif isinstance(step, Press):
             await self._press(step)
+        elif isinstance(step, Pay):
+            await self._pay(step)
+        elif isinstance(step, ExpectPayment):
+            self._expect_payment(step)
+        elif isinstance(step, ExpectPdfText):
+            self._expect_pdf_text(step)
         elif isinstance(step, SendFile):
             await self._send_file(step)
         elif isinstance(step, ExpectMessage):
@@ -613,6 +665,43 @@ class Player:
             except (LookupError, ValueError) as error:
                 expectation = f"a second tap on [{step.label}]"
                 raise self._mismatch(step, expectation, step.actor, str(error)) from None
+
+    async def _pay(self, step: Pay) -> None:
+        """Tap Pay and confirm, as a person does; the bot's pre-checkout answer decides the outcome."""
+        reader = self._reader(step.actor)
+        self.last_actor = step.actor
+        deadline = time.monotonic() + self.wait
+        await reader.pull(self.wait, quiet=NEWS_QUIET)
+        while True:  # the invoice may still be on its way
+            try:
+                self.last_payment = await reader.person.pay(step.invoice)
+                return
+            except LookupError as error:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise self._mismatch(step, "an invoice to pay", step.actor, str(error)) from None
+                await reader.pull(remaining, quiet=NEWS_QUIET)
+
+    def _expect_payment(self, step: ExpectPayment) -> None:
+        outcome = self.last_payment
+        expectation = f"the last payment {step.status}" + (f" with {step.needle!r}" if step.needle else "")
+        if outcome is None:
+            raise self._mismatch(step, expectation, note="nobody has tapped Pay yet (NAME> /pay)")
+        if outcome.status != step.status or step.needle not in (outcome.error_message or ""):
+            said = f": {outcome.error_message}" if outcome.error_message else ""
+            note = f"it was {outcome.status}{said}"
+            raise self._mismatch(step, expectation, self.last_actor, note)
+
+    def _expect_pdf_text(self, step: ExpectPdfText) -> None:
+        message = self.last_matched
+        expectation = f"the file matched last is a PDF whose text contains {step.needle!r}"
+        if message is None or message.document is None:
+            raise self._mismatch(step, expectation, note="match the file first: bot? [file NAME]")
+        text = pdf_text(message.document.data)
+        if text is None:
+            raise self._mismatch(step, expectation, note="it is not a readable PDF")
+        if step.needle not in text:
+            raise self._mismatch(step, expectation, note=f"its text is:\n{text}")
 
     async def _send_file(self, step: SendFile) -> None:
         reader = self._reader(step.actor)
@@ -712,9 +801,11 @@ class Player:
         from bot.catalog_files import read_catalog
         from bot.db.engine import create_session_factory
         from bot.db.uow import SqlUnitOfWork
+        from bot.records_files import read_records
         from bot.registration_files import read
         from domain.exam_registrations import import_registrations
         from domain.gd_catalog import CatalogRefused, import_catalog
+        from domain.tj_verification import import_records
 
         expectation = f"{step.path.name} imported"
         if self.sandbox.app is None:
@@ -733,6 +824,17 @@ class Player:
             if isinstance(await import_catalog(uow, catalog, self.sandbox.clock.now()), CatalogRefused):
                 raise self._mismatch(step, expectation, note="it would strand submitted choices")
             return
+        if step.what == "records":
+            records = read_records(data)
+            if isinstance(records, list):
+                raise self._mismatch(
+                    step, expectation, note="; ".join(f"{e.line}: {e.reason}" for e in records)
+                )
+            imported = await import_records(uow, records.rows, self.sandbox.clock.now())
+            if imported.errors:
+                note = "; ".join(f"{e.line}: {e.column}: {e.problem.message}" for e in imported.errors)
+                raise self._mismatch(step, expectation, note=note)
+            return
         parsed = read(data)
         if isinstance(parsed, list):
             raise self._mismatch(step, expectation, note="; ".join(f"{e.line}: {e.reason}" for e in parsed))
@@ -749,6 +851,17 @@ class Player:
             emulator.throttle_next(step.method, retry_after=1, times=step.times)
         else:
             emulator.inject_fault(step.method, status=step.status, times=step.times)
+
+
+def pdf_text(data: bytes) -> str | None:
+    """The text of every page, as a viewer extracts it (pypdf, a development dependency)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    except (PdfReadError, ValueError):
+        return None
 
 
 async def play(sandbox: Sandbox, transcript: Transcript, *, wait: float = DEFAULT_WAIT) -> None:

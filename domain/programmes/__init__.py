@@ -27,6 +27,7 @@ __all__ = [
     "Batch",
     "CatalogError",
     "Fact",
+    "Fee",
     "MaterialCategory",
     "Programme",
     "ProgrammeDeclaration",
@@ -129,6 +130,15 @@ class UpgradeMajor:
 
 
 @dataclass(frozen=True)
+class Fee:
+    """报名费 (seed 002 2.10 网上支付): in the currency's smallest unit (分 for CNY), as Telegram
+    Payments counts amounts."""
+
+    amount: int
+    currency: str  # ISO 4217, like "CNY"
+
+
+@dataclass(frozen=True)
 class RegistrationNumberRules:
     """报名号 (seed 001): the exam-registration number, digits only. The seed states no length."""
 
@@ -146,6 +156,7 @@ class ProgrammeYear:
     regions: Mapping[str, Region] = field(default_factory=lambda: MappingProxyType({}))
     majors: tuple[UpgradeMajor, ...] = ()
     choice_count: int = 0  # how many 志愿 an applicant may give (志愿一 required)
+    fee: Fee | None = None  # None: nothing to pay this year
 
     def window(self, name: str) -> Window:
         try:
@@ -383,9 +394,26 @@ def _year(year: int, table: "_Table") -> ProgrammeYear:
         regions=MappingProxyType(regions),
         majors=majors,
         choice_count=choice_count,
+        fee=_fee(table.table("fee")) if "fee" in table else None,
     )
     table.done()
     return result
+
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+# A bound against typos (digits pasted twice): 100 000 yuan in 分 is far above any registration fee.
+MAX_FEE_AMOUNT = 10_000_000
+
+
+def _fee(table: "_Table") -> Fee:
+    amount = table.integer("amount")
+    if not 1 <= amount <= MAX_FEE_AMOUNT:
+        table.fail("amount", f"must be 1 to {MAX_FEE_AMOUNT} (the smallest unit, like 分), got {amount}")
+    currency = table.string("currency")
+    if not _CURRENCY.fullmatch(currency):
+        table.fail("currency", f"{currency!r} is not an ISO 4217 code like CNY")
+    table.done()
+    return Fee(amount=amount, currency=currency)
 
 
 # Short enough for a callback's 64 bytes and the uploads.slot column.

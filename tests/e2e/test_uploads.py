@@ -4,6 +4,7 @@ buttons aimed at another applicant's pictures and at the review queue, the files
 import os
 import time
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,12 +14,17 @@ from bot.db.uow import SqlUnitOfWork
 from bot.files import DiskFileStore
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.people import Person
+from domain.clock import BEIJING
+from domain.masking import mask_mobile
 from domain.model import SubmissionState
-from domain.tj_reviews import IDENTITY, UPLOAD_REVIEW
+from domain.tj_reviews import IDENTITY
+from domain.tj_verification import RecordRow, import_records
 from tests import photo_samples as samples
 
 ID_NUMBERS = {"first": "110101199003071233", "second": "11010119800101103X"}
 MOBILES = {"first": "13812345678", "second": "13712345678"}
+NAMES = {"first": "张三", "second": "王五"}
+INSIDE_REGISTRATION = datetime(2022, 11, 21, 10, 0, tzinfo=BEIJING)  # 信息确认 needs the window open
 
 
 @pytest.fixture
@@ -51,13 +57,36 @@ async def tap(person: Person, label: str) -> str:
     return await shown(person)
 
 
+async def _with_records(sandbox: Sandbox) -> None:
+    """学籍 records of both applicants, as `baoming records import` would store them."""
+    assert sandbox.app is not None
+    rows = [
+        RecordRow(
+            line,
+            {
+                "id_number": number,
+                "name": NAMES[name],
+                "kind": "学籍",
+                "school": "天津职业大学",
+                "major": "护理",
+                "graduation": "202307",
+            },
+        )
+        for line, (name, number) in enumerate(ID_NUMBERS.items(), start=2)
+    ]
+    uow = SqlUnitOfWork(create_session_factory(sandbox.app.engine))
+    assert (await import_records(uow, rows, sandbox.clock.now())).errors == ()
+
+
 async def to_identity_check(sandbox: Sandbox, name: str) -> Person:
-    """A registered 天津高职升本 applicant looking at the identity check."""
+    """A registered 天津高职升本 applicant past 信息确认, looking at the identity check."""
+    sandbox.clock.set(INSIDE_REGISTRATION)
+    await _with_records(sandbox)
     person = sandbox.person(name)
     await say(person, "/start")
     await tap(person, "天津高职升本报名")
     await tap(person, "注册新账号")
-    for answer in ("张三", ID_NUMBERS[name], MOBILES[name]):
+    for answer in (NAMES[name], ID_NUMBERS[name], MOBILES[name]):
         await say(person, answer)
     code = sandbox.sms.latest(MOBILES[name])
     assert code is not None
@@ -66,7 +95,25 @@ async def to_identity_check(sandbox: Sandbox, name: str) -> Person:
     assert "注册成功" in await say(person, "abc12345")
     await say(person, "/start")
     await tap(person, "天津高职升本报名")
-    assert "身份认证：系统会比对" in await tap(person, "身份认证")
+    await tap(person, "⬜ 基本信息")
+    await tap(person, "我遵守")
+    await tap(person, "使用 男")
+    await say(person, "汉族")
+    await tap(person, "共青团员")
+    await tap(person, "应届")
+    for answer in ("天津职业大学", "护理", "202307", "天津"):
+        await say(person, answer)
+    await tap(person, f"使用 {mask_mobile(MOBILES[name])}")
+    await say(person, "天津市河西区友谊路1号")
+    await say(person, "300201")
+    await tap(person, "💾 保存")
+    await tap(person, "⬜ 志愿")
+    await say(person, "护理学")
+    await tap(person, "跳过")
+    await tap(person, "💾 保存")
+    assert "学籍/学历验证通过" in await tap(person, "验证学籍/学历")
+    await tap(person, "完成报名")
+    assert "身份认证：系统会比对" in await tap(person, "完成信息采集去身份认证")
     return person
 
 
@@ -113,20 +160,14 @@ async def test_forged_buttons_reach_no_other_applicants_pictures(sandbox: Sandbo
     first = await to_identity_check(sandbox, "first")
     await tap(first, "上传证件照")
     await first.send_document(samples.degree_photo(), "me.jpg", "image/jpeg")
-    await until(first, "图片已保存")
-    await tap(first, "我没有身份证")
-    await first.press("上传认证")
-    await until(first, "已提交")  # picture 1: submitted, waiting for the 确认点
-    await say(first, "/start")
-    await tap(first, "天津高职升本报名")
-    await tap(first, "上传审核")
-    await tap(first, "添加照片")
-    await first.send_document(samples.degree_photo(samples.LIGHT_BLUE), "diploma.jpg", "image/jpeg")
-    await until(first, "图片已保存")  # picture 2: a draft that its owner could delete
+    await until(first, "图片已保存")  # picture 1
+    await tap(first, "上传身份证人像面")
+    await first.send_document(samples.degree_photo(samples.LIGHT_BLUE), "card.jpg", "image/jpeg")
+    await until(first, "图片已保存")  # picture 2: drafts that their owner could delete
     second = await to_identity_check(sandbox, "second")
 
     forged_data = (
-        "tv:upload:delete::2",  # the first applicant's draft
+        "tv:identity:delete::2",  # the first applicant's drafts
         "tv:identity:delete::1",
         "rv:tj-upgrade:approve:1:identity",  # a review decision, from an applicant
         "rv:tj-upgrade:reject:1:identity",
@@ -140,17 +181,16 @@ async def test_forged_buttons_reach_no_other_applicants_pictures(sandbox: Sandbo
         sandbox.emulator.press_forged(second.chat_id, message_id, forged)
     answer = await shown(second)
     assert "您的图片中没有这张" in answer  # the forged deletes were refused as "not found"
-    assert "1101**********1233" not in answer and "diploma.jpg" not in answer
+    assert "1101**********1233" not in answer and "card.jpg" not in answer
 
     assert sandbox.app is not None
     async with SqlUnitOfWork(create_session_factory(sandbox.app.engine)) as uow:
         account = await uow.accounts.by_id_number("tj-upgrade", ID_NUMBERS["first"])
         assert account is not None and account.id is not None
         identity = await uow.uploads.of_account(account.id, IDENTITY)
-        review = await uow.uploads.of_account(account.id, UPLOAD_REVIEW)
         submission = await uow.submissions.get(account.id, IDENTITY)
-    assert [upload.id for upload in identity + review] == [1, 2]
-    assert submission is not None and submission.state == SubmissionState.SUBMITTED
+    assert [upload.id for upload in identity] == [1, 2]
+    assert submission is not None and submission.state == SubmissionState.DRAFT
     # and the bot still serves the second one
     assert "第 1/1 步" in await tap(second, "上传证件照")
 
@@ -166,6 +206,7 @@ async def test_housekeeping_deletes_files_no_upload_refers_to(sandbox: Sandbox) 
     orphan = await store.put(samples.degree_photo(samples.WHITE))
     two_hours_ago = time.time() - 2 * 3600
     os.utime(store.path_of(orphan), (two_hours_ago, two_hours_ago))
+    sandbox.clock.set(datetime.now(BEIJING))  # the files' times are the real clock's
     assert sandbox.app is not None
     await sandbox.app.housekeeper.run_once()
     assert await store.keys() == kept
