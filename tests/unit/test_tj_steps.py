@@ -82,6 +82,24 @@ async def verified(uow: FakeUnitOfWork, account: Account) -> None:
     assert isinstance(result, tj_verification.Verification) and result.verified
 
 
+async def verified_account(uow: FakeUnitOfWork) -> Account:
+    """An account with its 基本信息 and 志愿 filled in and its 学籍 verified."""
+    account = await account_of(uow)
+    await save(uow, account, "basic", FULL_BASIC)
+    await save(uow, account, "choices", CHOICES)
+    await verified(uow, account)
+    return account
+
+
+async def paid_account(uow: FakeUnitOfWork, clock: FixedClock) -> Account:
+    """Through 信息确认, 身份认证 and 网上支付."""
+    account = await verified_account(uow)
+    await confirmed(uow, clock, account)
+    await decided(uow, account, IDENTITY, SubmissionState.APPROVED)
+    await paid(uow, account)
+    return account
+
+
 async def confirmed(uow: FakeUnitOfWork, clock: FixedClock, account: Account) -> tj_steps.Progress:
     found = await tj_steps.progress(uow, account, clock)
     assert await tj_steps.confirm(uow, clock, USER_ID, found) is None
@@ -104,7 +122,7 @@ def reason(problem: Problem | None) -> str | None:
 async def test_each_step_waits_for_the_one_before_it(uow: FakeUnitOfWork, clock: FixedClock) -> None:
     account = await account_of(uow)
     found = await tj_steps.progress(uow, account, clock)
-    assert found.next_step() == Step.BASIC
+    assert found.next_step() == Step.BASIC and found.blocker(Step.BASIC, NOW) is None
     assert reason(found.blocker(Step.VERIFY, NOW)) == tj_steps._NEED_BASIC
     assert reason(found.blocker(Step.PAY, NOW)) == tj_steps._NEED_BASIC
 
@@ -143,10 +161,7 @@ async def test_each_step_waits_for_the_one_before_it(uow: FakeUnitOfWork, clock:
 async def test_a_change_after_the_confirmation_asks_for_a_new_one(
     uow: FakeUnitOfWork, clock: FixedClock
 ) -> None:
-    account = await account_of(uow)
-    await save(uow, account, "basic", FULL_BASIC)
-    await save(uow, account, "choices", CHOICES)
-    await verified(uow, account)
+    account = await verified_account(uow)
     assert (await confirmed(uow, clock, account)).blocker(Step.IDENTITY, NOW) is None
 
     await save(uow, account, "choices", {"choice1": "tjau_nursing", "choice2": "tjut_civil"})
@@ -162,10 +177,7 @@ async def test_a_change_after_the_confirmation_asks_for_a_new_one(
 async def test_a_changed_school_also_asks_for_a_new_verification(
     uow: FakeUnitOfWork, clock: FixedClock
 ) -> None:
-    account = await account_of(uow)
-    await save(uow, account, "basic", FULL_BASIC)
-    await save(uow, account, "choices", CHOICES)
-    await verified(uow, account)
+    account = await verified_account(uow)
     await confirmed(uow, clock, account)
 
     await save(uow, account, "basic", {**FULL_BASIC, "school": "天津医学高等专科学校"})
@@ -186,10 +198,7 @@ async def test_a_changed_school_also_asks_for_a_new_verification(
 async def test_confirming_and_paying_happen_inside_the_registration_window(
     uow: FakeUnitOfWork, clock: FixedClock, moment: datetime, refusal: str | None
 ) -> None:
-    account = await account_of(uow)
-    await save(uow, account, "basic", FULL_BASIC)
-    await save(uow, account, "choices", CHOICES)
-    await verified(uow, account)
+    account = await verified_account(uow)
     found = await tj_steps.progress(uow, account, clock)
     assert reason(found.blocker(Step.CONFIRM, moment)) == refusal
 
@@ -203,14 +212,7 @@ async def test_confirming_and_paying_happen_inside_the_registration_window(
 async def test_once_paid_the_information_is_locked_and_the_form_stays_downloadable_after_the_window(
     uow: FakeUnitOfWork, clock: FixedClock
 ) -> None:
-    account = await account_of(uow)
-    await save(uow, account, "basic", FULL_BASIC)
-    await save(uow, account, "choices", CHOICES)
-    assert (await tj_steps.progress(uow, account, clock)).blocker(Step.BASIC, NOW) is None
-    await verified(uow, account)
-    await confirmed(uow, clock, account)
-    await decided(uow, account, IDENTITY, SubmissionState.APPROVED)
-    await paid(uow, account)
+    account = await paid_account(uow, clock)
 
     found = await tj_steps.progress(uow, account, clock)
     assert reason(found.blocker(Step.BASIC, NOW)) == tj_steps._PAID_LOCKED
@@ -231,13 +233,7 @@ async def test_once_paid_the_information_is_locked_and_the_form_stays_downloadab
 async def test_the_upload_review_holds_the_form_back_only_once_started_and_until_passed(
     uow: FakeUnitOfWork, clock: FixedClock, state: SubmissionState | None, form_ready: bool
 ) -> None:
-    account = await account_of(uow)
-    await save(uow, account, "basic", FULL_BASIC)
-    await save(uow, account, "choices", CHOICES)
-    await verified(uow, account)
-    await confirmed(uow, clock, account)
-    await decided(uow, account, IDENTITY, SubmissionState.APPROVED)
-    await paid(uow, account)
+    account = await paid_account(uow, clock)
     if state is not None:
         await decided(uow, account, UPLOAD_REVIEW, state)
 
