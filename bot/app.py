@@ -24,6 +24,7 @@ from bot.files import DiskFileStore
 from bot.housekeeping import Housekeeper
 from bot.mail import SmtpEmailSender, UnconfiguredEmailSender
 from bot.middlewares import LocaleMiddleware, UnitOfWorkMiddleware
+from bot.notifier import Notifier
 from bot.registration_form import render as render_form
 from bot.telegram_retry import RetryMiddleware
 from dialogs.buttons import SingleUseButtonsMiddleware
@@ -47,9 +48,12 @@ class App:
     engine: AsyncEngine
     i18n: I18n
     housekeeper: Housekeeper
+    notifier: Notifier
 
     async def close(self) -> None:
         await self.housekeeper.stop()
+        await self.notifier.stop()
+        await self.notifier.bot.session.close()
         await self.bot.session.close()
         await self.engine.dispose()
 
@@ -102,7 +106,11 @@ async def build_app(
     session_factory = create_session_factory(engine)
 
     base_url = api_base_url or settings.telegram_api_url
-    session = AiohttpSession(api=TelegramAPIServer.from_base(base_url)) if base_url else AiohttpSession()
+
+    def new_session() -> AiohttpSession:
+        return AiohttpSession(api=TelegramAPIServer.from_base(base_url)) if base_url else AiohttpSession()
+
+    session = new_session()
     session.middleware(RetryMiddleware())
     token = settings.bot_token.get_secret_value() if settings.bot_token else SANDBOX_TOKEN
     bot = Bot(token, session=session)
@@ -130,11 +138,35 @@ async def build_app(
     dispatcher.errors.register(_on_error)
     dispatcher.startup.register(_set_commands)
     housekeeper = Housekeeper(
-        session_factory, bot, i18n, clock, dispatcher.storage, settings.housekeeping_interval, files
+        session_factory,
+        bot,
+        i18n,
+        clock,
+        dispatcher.storage,
+        settings.housekeeping_interval,
+        files,
+        reminder_rate=settings.notifier_rate,
     )
     dispatcher.startup.register(housekeeper.start)
     dispatcher.shutdown.register(housekeeper.stop)
-    return App(bot, dispatcher, engine, i18n, housekeeper)
+    # Its own session, without RetryMiddleware: the notifier handles 429s, retries and 403s itself.
+    notifier = Notifier(
+        session_factory,
+        Bot(token, session=new_session()),
+        i18n,
+        clock,
+        rate=settings.notifier_rate,
+        chat_interval=settings.notifier_chat_interval,
+        in_flight=settings.notifier_in_flight,
+        max_attempts=settings.notifier_max_attempts,
+        retry_delay=settings.notifier_retry_delay,
+        poll_interval=settings.notifier_poll_interval,
+    )
+    dispatcher.startup.register(notifier.start)
+    # Handlers that commit a non-bulk message may call it so that it goes at once, not at the next poll.
+    dispatcher["wake_notifier"] = notifier.wake
+    dispatcher.shutdown.register(notifier.stop)
+    return App(bot, dispatcher, engine, i18n, housekeeper, notifier)
 
 
 async def _on_error(event: ErrorEvent, bot: Bot) -> bool:
@@ -164,6 +196,7 @@ COMMAND_DESCRIPTIONS = {
     "cancel": N_("Pause the current form"),
     "logout": N_("Log out of your accounts in this chat"),
     "language": N_("Language: 简体中文 / 繁體中文 / English"),
+    "settings": N_("Reminders on or off, quiet hours"),
 }
 
 

@@ -74,6 +74,12 @@ def _parser() -> argparse.ArgumentParser:
     _add_gd_commands(commands)
     _add_form_commands(commands)
     _add_records_and_payments_commands(commands)
+    notify = commands.add_parser("notify", help="the outbox of reminders and notices").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    notify.add_parser(
+        "status", help="queued / sending / sent / failed / cancelled / blocked messages per kind"
+    ).set_defaults(handler=_notify_status)
     return parser
 
 
@@ -624,6 +630,29 @@ def _records_list(args: argparse.Namespace) -> int:
                     f"{record.id_number}  {record.name}  {names[record.kind]}  {record.school}  "
                     f"{record.major}  {record.graduation}  imported {imported} (Beijing)"
                 )
+        return 0
+
+    return on_database(work)
+
+
+def _notify_status(args: argparse.Namespace) -> int:
+    from bot.operator import on_database
+    from domain.model import OutboxState
+
+    states = list(OutboxState)
+
+    async def work(uow: "UnitOfWork") -> int:
+        async with uow:
+            counts = await uow.outbox.counts()
+        kinds = sorted({kind for kind, _state in counts})
+        if not kinds:
+            print("no messages")
+            return 0
+        width = max([len("kind"), *map(len, kinds)])
+        print("  ".join(["kind".ljust(width), *(f"{state.value:>9}" for state in states)]))
+        for kind in kinds:
+            cells = (f"{counts.get((kind, state.value), 0):>9}" for state in states)
+            print("  ".join([kind.ljust(width), *cells]))
         return 0
 
     return on_database(work)

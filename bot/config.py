@@ -53,6 +53,24 @@ class Settings(BaseSettings):
     housekeeping_interval: float = Field(
         default=600, gt=0, description="Seconds between clean-ups of accounts never activated"
     )
+    # The outbox sender (bot/notifier.py); Telegram allows about 30 messages/s overall and 1/s per
+    # chat (AIOGRAM-NOTES.md §3): the defaults leave headroom.
+    notifier_rate: float = Field(default=25.0, gt=0, description="Messages per second, all chats together")
+    notifier_chat_interval: float = Field(
+        default=1.0, ge=0, description="Seconds between two messages to one chat"
+    )
+    notifier_in_flight: int = Field(
+        default=50, ge=1, le=1000, description="Messages claimed and in flight at once (network latency)"
+    )
+    notifier_max_attempts: int = Field(
+        default=5, ge=1, description="Sends tried on server and network errors before a message fails"
+    )
+    notifier_retry_delay: float = Field(
+        default=5.0, gt=0, description="Seconds before the first retry; doubled for every next one"
+    )
+    notifier_poll_interval: float = Field(
+        default=2.0, gt=0, description="Seconds between looks for messages that fell due"
+    )
     sandbox_host: str = Field(default="127.0.0.1", description="Where the sandbox emulator listens")
     sandbox_port: int = Field(default=0, ge=0, le=65535, description="Emulator port; 0 = any free port")
     sandbox_clock: str | None = Field(

@@ -6,8 +6,8 @@ day is warned once, and accounts whose week is over are deleted and their chat t
 it at once whenever its clock moves, so transcripts see the effect without waiting.
 
 A warning is marked as given in the same transaction that finds it, before it is sent: a crash
-between the two loses that warning rather than sending it twice. Reminders get a transactional outbox
-with retries in a later step; until then the deletion notice still reaches the chat.
+between the two loses that warning rather than sending it twice. Reminders before deadlines are planned
+here too (domain/reminder_plans.py) and sent by the outbox's worker (bot/notifier.py).
 """
 
 import asyncio
@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.uow import SqlUnitOfWork
 from dialogs import degree, gd_offers
+from dialogs.reminders import button_data
+from domain import reminder_plans
 from domain.clock import Clock
 from domain.email_accounts import Housekeeping, housekeeping
 from domain.model import ChatUser
@@ -42,12 +44,14 @@ class Housekeeper:
         storage: BaseStorage,
         interval_seconds: float,
         files: FileStore | None = None,
+        reminder_rate: float = 25.0,
     ) -> None:
         self.session_factory = session_factory
         self.files = files
         self.storage = storage
         self.bot, self.i18n, self.clock = bot, i18n, clock
         self.interval_seconds = interval_seconds
+        self.reminder_rate = reminder_rate  # the sender's rate: cohorts are spread to finish in time
         self._lock = asyncio.Lock()  # the loop and the sandbox's clock moves never run it twice at once
         self._task: asyncio.Task[None] | None = None
 
@@ -68,6 +72,14 @@ class Housekeeper:
             with self.i18n.context():
                 await gd_offers.deliver(self.bot, self.i18n, uow, self.clock.now())
             await gd_offers.close_answer_windows(self.bot, uow, self.clock.now())
+            # Reminders before deadlines: planned again every run, queued once (their dedupe keys).
+            planned = await reminder_plans.plan(
+                SqlUnitOfWork(self.session_factory), self.clock.now(), self.reminder_rate, button_data
+            )
+            if planned.added:
+                logger.info("reminders queued: %s", planned.added)
+                for cohort in planned.cohorts:
+                    logger.info("reminders: %s", cohort.log_line())
             if self.files is not None:
                 # Files of deleted accounts, and of a crash between a commit and a delete.
                 orphans = await remove_orphan_files(

@@ -12,6 +12,7 @@ from bot.db.uow import SqlUnitOfWork
 from domain.accounts import SUPPORTED_LOCALES, identify
 from domain.clock import Clock
 from domain.model import Channel, ChatUser
+from domain.outbox import unblock
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
@@ -35,9 +36,14 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         data["uow"] = uow
         sender: User | None = data.get("event_from_user")
         if sender is not None and not sender.is_bot:
-            data["user"] = await identify(
+            user = await identify(
                 uow, self.clock, Channel.TELEGRAM, str(sender.id), locale_from_client(sender.language_code)
             )
+            if user.blocked_at is not None and user.id is not None:
+                # Writing to the bot again undoes a block (Telegram's 403): reminders may go again.
+                await unblock(uow, user.id, self.clock.now())
+                user.blocked_at = None
+            data["user"] = user
         return await handler(event, data)
 
 

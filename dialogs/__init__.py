@@ -18,7 +18,9 @@ def get_routers() -> list[Router]:
         profile_fields,
         recovery,
         registration,
+        reminders,
         review,
+        settings,
         staff,
         tj_flow,
         tj_identity,
@@ -32,6 +34,8 @@ def get_routers() -> list[Router]:
     return [
         degree.get_links_router(),
         commands.get_router(),
+        settings.get_router(),
+        reminders.get_router(),
         staff.get_router(),
         review.get_router(),
         registration.get_router(),

@@ -187,6 +187,7 @@ def get_router() -> Router:
                 "/cancel — pause the current form (nothing you entered is lost)\n"
                 "/logout — this chat lets go of your accounts\n"
                 "/language — 简体中文, 繁體中文 or English\n"
+                "/settings — reminders on or off, and quiet hours\n"
                 "/help — this message\n"
                 "Help line of 广东住培: 4008880052, 020-38314977"
             )

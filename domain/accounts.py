@@ -10,6 +10,7 @@ from datetime import datetime
 from domain import audit, sms
 from domain.clock import Clock
 from domain.model import Account, AccountEvent, ChatUser, SmsChallenge
+from domain.outbox import parse_quiet_hours
 from domain.ports import SmsSender, UnitOfWork
 
 SUPPORTED_LOCALES = ("zh_Hans", "zh_Hant", "en")
@@ -66,6 +67,28 @@ async def choose_locale(uow: UnitOfWork, user_id: int, locale: str) -> bool:
         user.locale = locale
         await uow.commit()
         return True
+
+
+async def choose_reminders(
+    uow: UnitOfWork, user_id: int, *, on: bool | None = None, quiet_hours: str | None = None
+) -> ChatUser | None:
+    """/settings: reminders on or off, and quiet hours ("22-08"; "0-0" for none). None for an
+    unknown person or malformed quiet hours (a forged button), and then nothing changes."""
+    if quiet_hours is not None:
+        try:
+            parse_quiet_hours(quiet_hours)
+        except ValueError:
+            return None
+    async with uow:
+        user = await uow.users.get(user_id)
+        if user is None:
+            return None
+        if on is not None:
+            user.reminders_off = not on
+        if quiet_hours is not None:
+            user.quiet_hours = quiet_hours
+        await uow.commit()
+        return user
 
 
 @dataclass(frozen=True)

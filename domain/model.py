@@ -26,6 +26,14 @@ class ChatUser:
     created_at: datetime
     locale: str | None = None  # chosen with /language; None follows the client's language
     client_locale: str | None = None  # the client's language when last seen, for messages we start
+    # Set when Telegram answered 403 (the person blocked the bot): nothing is sent to them until they
+    # write to the bot again (bot/middlewares.py clears it).
+    blocked_at: datetime | None = None
+    reminders_off: bool = False  # /settings: no bulk messages (reminders, announcements) at all
+    # /settings: "22-08" = no bulk messages from 22:00 to 08:00 Beijing time, except in the last
+    # 24 hours before the deadline they are about; None = domain.outbox.DEFAULT_QUIET_HOURS;
+    # equal hours ("0-0") = none (domain/outbox.py).
+    quiet_hours: str | None = None
     id: int | None = None
 
     def language(self, default: str) -> str:
@@ -547,3 +555,45 @@ class Payment:
     provider_charge_id: str
     received_at: datetime
     duplicate: bool = False
+
+
+class OutboxState(StrEnum):
+    """Where one outbox message stands (domain/outbox.py, bot/notifier.py)."""
+
+    QUEUED = "queued"  # waiting for its due time
+    SENDING = "sending"  # claimed by the sender; back to QUEUED if it stops before sending
+    SENT = "sent"
+    FAILED = "failed"  # refused for good, or still failing after the last retry (see last_error)
+    CANCELLED = "cancelled"  # made pointless before it was sent (see last_error for why)
+    BLOCKED = "blocked"  # Telegram answered 403: the person blocked the bot
+
+
+@dataclass(eq=False)
+class OutboxMessage:
+    """One message the bot starts (a reminder, a notice, an announcement), written in the same
+    transaction as the change that causes it and sent later by one worker (bot/notifier.py).
+
+    The text is a gettext msgid, rendered in the person's language when sent, with ``params``
+    formatted into it (``str.format``). ``dedupe_key`` is unique: a message is never planned twice.
+    ``bulk`` messages (reminders, broadcasts) go through the rate-limited queue and respect the
+    person's settings; the others (answers to the person's own actions, help-line replies) go first.
+    Replace ``params`` to change it: the database column does not notice changes made inside it.
+    """
+
+    user_id: int  # the ChatUser it goes to
+    kind: str  # what it is, for counts and cancelling (e.g. a reminder kind, "broadcast")
+    dedupe_key: str
+    text_id: str
+    due_at: datetime
+    created_at: datetime
+    params: dict[str, str | int] = field(default_factory=dict)
+    button_text_id: str | None = None  # one inline button: its label's msgid ...
+    button_data: str | None = None  # ... and its callback data (at most 64 bytes)
+    deadline_at: datetime | None = None  # the deadline it is about: quiet hours yield in its last day
+    bulk: bool = True
+    state: str = OutboxState.QUEUED
+    attempts: int = 0  # sends tried (a 429 is not counted: Telegram said when to come back)
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = None
+    id: int | None = None

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain import identity
+from domain import identity, outbox, reminders
 from domain.clock import BEIJING
 from domain.masking import mask_id_number
 from domain.model import Account, ChatUser, Offer, OfferState, YearCatalog
@@ -280,8 +280,12 @@ async def answer(
             if not await uow.offers.accept(offer, now):
                 # Another unit of work accepted an offer of this account since we read: the index held.
                 return await _lost_race(uow, account.id, year)
+            pointless = reminders.pointless_after_offer_accepted(account.id)
         else:
             offer.state, offer.answered_at = OfferState.DECLINED, now
+            pointless = reminders.pointless_after_offer_answered(account.id, offer_id)
+        for prefix in pointless:  # in this transaction: a reminder to answer is never sent after it
+            await outbox.cancel(uow, prefix=prefix)
         await uow.commit()
         mine = await uow.offers.of_account(account.id, year)
         views = offer_views(mine, {year: catalog}, now)

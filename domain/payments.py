@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from domain import outbox, reminders
 from domain.clock import BEIJING
 from domain.masking import mask_id_number
 from domain.model import Account, Order, OrderState, Payment
@@ -178,6 +179,9 @@ async def record_payment(
             if known is None or order is None:
                 raise RuntimeError(f"payment {telegram_charge_id} was refused but is not stored")
             return PaymentRecorded(order, known, first=False, duplicate=known.duplicate)
+        if paid_now:  # in this transaction: no reminder to pay is sent after the payment
+            for prefix in reminders.pointless_after_fee_paid(order.account_id):
+                await outbox.cancel(uow, prefix=prefix)
         await uow.commit()
         return PaymentRecorded(order, payment, first=True, duplicate=not paid_now)
 

@@ -6,6 +6,7 @@ leaving it without a commit rolls back. The same unit-of-work object may be ente
 (one per update, several use cases).
 """
 
+from collections.abc import Collection
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -22,6 +23,7 @@ from domain.model import (
     GdApplication,
     Offer,
     Order,
+    OutboxMessage,
     Payment,
     ProfileSection,
     SmsChallenge,
@@ -335,6 +337,73 @@ class PaymentRepository(Protocol):
         ...
 
 
+class OutboxRepository(Protocol):
+    """Messages the bot starts (domain/outbox.py). Use cases add and cancel inside their own unit of
+    work, which commits them with its change; only the sender (bot/notifier.py) claims and marks,
+    each in a unit of work of its own. Nothing here commits."""
+
+    async def add(self, message: OutboxMessage) -> bool:
+        """Store a new QUEUED message (its id is set). False when the dedupe key is already stored,
+        in whatever state (the unique index decides, also against a concurrent unit of work): a
+        message is never planned twice. The unit of work stays usable either way."""
+        ...
+
+    async def get(self, message_id: int) -> OutboxMessage | None: ...
+
+    async def cancel(
+        self,
+        *,
+        keys: Collection[str] = (),
+        prefix: str | None = None,
+        user_id: int | None = None,
+        reason: str | None = None,
+    ) -> int:
+        """CANCEL the QUEUED messages with one of these dedupe keys, or whose key starts with
+        ``prefix``, or (with neither) all those of ``user_id``; ``user_id`` also narrows the other
+        two. ``reason`` is kept in last_error. Returns how many; sent or sending ones stay as they are."""
+        ...
+
+    async def claim(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Up to ``limit`` QUEUED messages due by ``now`` of people who have not blocked the bot, set
+        to SENDING with claimed_at = now in one statement, so that no concurrent claim returns them
+        once this one commits: non-bulk first, then the oldest due (then by id). Returned in that order."""
+        ...
+
+    async def mark_sent(self, message_id: int, at: datetime) -> None:
+        """SENT, one attempt more."""
+        ...
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        """FAILED with the error, one attempt more."""
+        ...
+
+    async def mark_blocked(self, message_id: int, error: str) -> None:
+        """BLOCKED with the error, one attempt more."""
+        ...
+
+    async def mark_cancelled(self, message_id: int, reason: str) -> None:
+        """CANCELLED with the reason, attempts unchanged (a claimed message that must not go)."""
+        ...
+
+    async def requeue(self, message_id: int, due_at: datetime, error: str | None = None) -> None:
+        """Back to QUEUED, due then; with an ``error`` (a send was tried) one attempt more and the
+        error kept, without one (postponed, or never sent) attempts stay."""
+        ...
+
+    async def stuck(self, before: datetime) -> list[OutboxMessage]:
+        """Messages still SENDING that were claimed before then (by a sender that stopped), by id."""
+        ...
+
+    async def revive(self, user_id: int, reason: str, deadline_after: datetime) -> int:
+        """Back to QUEUED: the person's messages CANCELLED for ``reason`` or BLOCKED whose deadline is
+        after ``deadline_after`` (the others are stale). Returns how many."""
+        ...
+
+    async def counts(self) -> dict[tuple[str, str], int]:
+        """How many messages of each (kind, state) are stored; pairs without any are absent."""
+        ...
+
+
 class UnitOfWork(Protocol):
     users: ChatUserRepository
     accounts: AccountRepository
@@ -354,6 +423,7 @@ class UnitOfWork(Protocol):
     verifications: VerificationRepository
     orders: OrderRepository
     payments: PaymentRepository
+    outbox: OutboxRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -9,6 +9,7 @@ including changes to entities loaded inside (they are the stored objects until t
 import copy
 import dataclasses
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -30,6 +31,8 @@ from domain.model import (
     OfferState,
     Order,
     OrderState,
+    OutboxMessage,
+    OutboxState,
     Payment,
     ProfileSection,
     SmsChallenge,
@@ -52,6 +55,7 @@ from domain.ports import (
     GdCatalogRepository,
     OfferRepository,
     OrderRepository,
+    OutboxRepository,
     PaymentRepository,
     ProfileSectionRepository,
     SmsChallengeRepository,
@@ -88,6 +92,7 @@ class _Tables:
     verifications: dict[int, StoredVerification] = field(default_factory=dict)  # by account id
     orders: dict[int, Order] = field(default_factory=dict)
     payments: dict[str, Payment] = field(default_factory=dict)  # by telegram_charge_id
+    outbox: dict[int, OutboxMessage] = field(default_factory=dict)
 
 
 class _Guard:
@@ -666,6 +671,125 @@ class FakePaymentRepository:
         return [p for p in self._all() if p.duplicate]
 
 
+class FakeOutboxRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    def _rows(self) -> list[OutboxMessage]:
+        return sorted(self._guard.tables().outbox.values(), key=lambda m: m.id or 0)
+
+    async def add(self, message: OutboxMessage) -> bool:
+        tables = self._guard.tables()
+        if message.user_id not in tables.users:
+            raise DuplicateKey("outbox_messages.user_id: no such chat user")
+        if any(m.dedupe_key == message.dedupe_key for m in tables.outbox.values()):
+            return False
+        message.id = self._guard.next_id()
+        tables.outbox[message.id] = message
+        return True
+
+    async def get(self, message_id: int) -> OutboxMessage | None:
+        return self._guard.tables().outbox.get(message_id)
+
+    async def cancel(
+        self,
+        *,
+        keys: Collection[str] = (),
+        prefix: str | None = None,
+        user_id: int | None = None,
+        reason: str | None = None,
+    ) -> int:
+        if not keys and prefix is None and user_id is None:
+            return 0
+        wanted = [
+            m
+            for m in self._rows()
+            if m.state == OutboxState.QUEUED
+            and (not keys or m.dedupe_key in keys)
+            and (prefix is None or m.dedupe_key.startswith(prefix))
+            and (user_id is None or m.user_id == user_id)
+        ]
+        for message in wanted:
+            message.state, message.claimed_at, message.last_error = OutboxState.CANCELLED, None, reason
+        return len(wanted)
+
+    async def claim(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        users = self._guard.tables().users
+        due = sorted(
+            (
+                m
+                for m in self._rows()
+                if m.state == OutboxState.QUEUED
+                and m.due_at <= now
+                and m.user_id in users
+                and users[m.user_id].blocked_at is None
+            ),
+            key=lambda m: (m.bulk, m.due_at, m.id or 0),
+        )[:limit]
+        for message in due:
+            message.state, message.claimed_at = OutboxState.SENDING, now
+        return due
+
+    def _one(self, message_id: int) -> OutboxMessage:
+        return self._guard.tables().outbox[message_id]
+
+    async def mark_sent(self, message_id: int, at: datetime) -> None:
+        message = self._one(message_id)
+        message.state, message.sent_at = OutboxState.SENT, at
+        message.attempts += 1
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        message = self._one(message_id)
+        message.state, message.last_error = OutboxState.FAILED, error
+        message.attempts += 1
+
+    async def mark_blocked(self, message_id: int, error: str) -> None:
+        message = self._one(message_id)
+        message.state, message.last_error = OutboxState.BLOCKED, error
+        message.attempts += 1
+
+    async def mark_cancelled(self, message_id: int, reason: str) -> None:
+        message = self._one(message_id)
+        message.state, message.last_error = OutboxState.CANCELLED, reason
+
+    async def requeue(self, message_id: int, due_at: datetime, error: str | None = None) -> None:
+        message = self._one(message_id)
+        message.state, message.due_at, message.claimed_at = OutboxState.QUEUED, due_at, None
+        if error is not None:
+            message.last_error = error
+            message.attempts += 1
+
+    async def stuck(self, before: datetime) -> list[OutboxMessage]:
+        return [
+            m
+            for m in self._rows()
+            if m.state == OutboxState.SENDING and m.claimed_at is not None and m.claimed_at < before
+        ]
+
+    async def revive(self, user_id: int, reason: str, deadline_after: datetime) -> int:
+        revived = [
+            m
+            for m in self._rows()
+            if m.user_id == user_id
+            and m.deadline_at is not None
+            and m.deadline_at > deadline_after
+            and (
+                m.state == OutboxState.BLOCKED
+                or (m.state == OutboxState.CANCELLED and m.last_error == reason)
+            )
+        ]
+        for message in revived:
+            message.state, message.claimed_at = OutboxState.QUEUED, None
+        return len(revived)
+
+    async def counts(self) -> dict[tuple[str, str], int]:
+        counted: dict[tuple[str, str], int] = {}
+        for message in self._rows():
+            key = (message.kind, str(message.state))
+            counted[key] = counted.get(key, 0) + 1
+        return counted
+
+
 class FakeUnitOfWork:
     """The UnitOfWork port over dictionaries. ``committed`` counts the commits."""
 
@@ -687,6 +811,7 @@ class FakeUnitOfWork:
     verifications: VerificationRepository
     orders: OrderRepository
     payments: PaymentRepository
+    outbox: OutboxRepository
 
     def __init__(self) -> None:
         self.tables = _Tables(users={}, accounts={}, sms_challenges={})
@@ -713,6 +838,7 @@ class FakeUnitOfWork:
         self.verifications = FakeVerificationRepository(guard)
         self.orders = FakeOrderRepository(guard)
         self.payments = FakePaymentRepository(guard)
+        self.outbox = FakeOutboxRepository(guard)
 
     def next_id(self) -> int:
         # Like a database sequence, ids are not reused after a rollback.
@@ -801,6 +927,9 @@ class FakeUnitOfWork:
 
     def stored_orders(self) -> list[Order]:
         return sorted(self._durable.orders.values(), key=lambda o: o.id or 0)
+
+    def stored_outbox(self) -> list[OutboxMessage]:
+        return sorted(self._durable.outbox.values(), key=lambda m: m.id or 0)
 
     def stored_payments(self) -> list[Payment]:
         return sorted(self._durable.payments.values(), key=lambda p: (p.received_at, p.telegram_charge_id))

@@ -4,10 +4,12 @@ Queries filter on the Core columns of bot/db/tables.py: the mapped attributes of
 dataclasses are plain types to the type checker.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
+from sqlalchemy import CursorResult, and_, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +28,7 @@ from bot.db.tables import (
     gd_training_bases,
     offers,
     orders,
+    outbox_messages,
     payments,
     profile_sections,
     sms_challenges,
@@ -46,6 +49,8 @@ from domain.model import (
     OfferState,
     Order,
     OrderState,
+    OutboxMessage,
+    OutboxState,
     Payment,
     ProfileSection,
     SmsChallenge,
@@ -709,3 +714,157 @@ class SqlPaymentRepository:
             .order_by(payments.c.received_at, payments.c.telegram_charge_id)
         )
         return list(await self._session.scalars(query))
+
+
+class SqlOutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, message: OutboxMessage) -> bool:
+        # INSERT ... ON CONFLICT DO NOTHING: the unique index decides, also against a concurrent unit of
+        # work, and a duplicate leaves the caller's transaction intact (a failed flush would not).
+        values = {column.name: getattr(message, column.name) for column in outbox_messages.c}
+        del values["id"]
+        dialect = postgresql if self._session.get_bind().dialect.name == "postgresql" else sqlite
+        statement = (
+            dialect.insert(outbox_messages)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=[outbox_messages.c.dedupe_key])
+            .returning(outbox_messages.c.id)
+        )
+        new_id = (await self._session.execute(statement)).scalar_one_or_none()
+        if new_id is None:
+            return False
+        message.id = new_id
+        return True
+
+    async def get(self, message_id: int) -> OutboxMessage | None:
+        return await self._session.get(OutboxMessage, message_id, populate_existing=True)
+
+    async def cancel(
+        self,
+        *,
+        keys: Collection[str] = (),
+        prefix: str | None = None,
+        user_id: int | None = None,
+        reason: str | None = None,
+    ) -> int:
+        if not keys and prefix is None and user_id is None:
+            return 0
+        conditions = [outbox_messages.c.state == OutboxState.QUEUED.value]
+        if keys:
+            conditions.append(outbox_messages.c.dedupe_key.in_(list(keys)))
+        if prefix is not None:
+            conditions.append(outbox_messages.c.dedupe_key.startswith(prefix, autoescape=True))
+        if user_id is not None:
+            conditions.append(outbox_messages.c.user_id == user_id)
+        return await self._update(
+            conditions, state=OutboxState.CANCELLED.value, claimed_at=None, last_error=reason
+        )
+
+    async def claim(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        due = (
+            select(outbox_messages.c.id)
+            .join(chat_users, chat_users.c.id == outbox_messages.c.user_id)
+            .where(
+                outbox_messages.c.state == OutboxState.QUEUED.value,
+                outbox_messages.c.due_at <= now,
+                chat_users.c.blocked_at.is_(None),
+            )
+            .order_by(outbox_messages.c.bulk, outbox_messages.c.due_at, outbox_messages.c.id)
+            .limit(limit)
+            # PostgreSQL: concurrent claimers skip each other's rows; SQLite has one writer at a time.
+            .with_for_update(skip_locked=True, of=outbox_messages)
+        )
+        # One UPDATE: the state test is repeated outside the subquery so that a row another claimer
+        # took meanwhile is not taken again (PostgreSQL re-checks it on the locked row).
+        claimed = await self._session.execute(
+            update(outbox_messages)
+            .where(outbox_messages.c.id.in_(due), outbox_messages.c.state == OutboxState.QUEUED.value)
+            .values(state=OutboxState.SENDING.value, claimed_at=now)
+            .returning(outbox_messages.c.id)
+        )
+        ids = list(claimed.scalars())
+        if not ids:
+            return []
+        query = (
+            select(OutboxMessage)
+            .where(outbox_messages.c.id.in_(ids))
+            .order_by(outbox_messages.c.bulk, outbox_messages.c.due_at, outbox_messages.c.id)
+            .execution_options(populate_existing=True)
+        )
+        return list(await self._session.scalars(query))
+
+    async def mark_sent(self, message_id: int, at: datetime) -> None:
+        await self._update_one(
+            message_id, state=OutboxState.SENT.value, sent_at=at, attempts=outbox_messages.c.attempts + 1
+        )
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        await self._update_one(
+            message_id,
+            state=OutboxState.FAILED.value,
+            last_error=error,
+            attempts=outbox_messages.c.attempts + 1,
+        )
+
+    async def mark_blocked(self, message_id: int, error: str) -> None:
+        await self._update_one(
+            message_id,
+            state=OutboxState.BLOCKED.value,
+            last_error=error,
+            attempts=outbox_messages.c.attempts + 1,
+        )
+
+    async def mark_cancelled(self, message_id: int, reason: str) -> None:
+        await self._update_one(message_id, state=OutboxState.CANCELLED.value, last_error=reason)
+
+    async def requeue(self, message_id: int, due_at: datetime, error: str | None = None) -> None:
+        values: dict[str, Any] = {"state": OutboxState.QUEUED.value, "due_at": due_at, "claimed_at": None}
+        if error is not None:
+            values |= {"last_error": error, "attempts": outbox_messages.c.attempts + 1}
+        await self._update_one(message_id, **values)
+
+    async def stuck(self, before: datetime) -> list[OutboxMessage]:
+        query = (
+            select(OutboxMessage)
+            .where(
+                outbox_messages.c.state == OutboxState.SENDING.value,
+                outbox_messages.c.claimed_at < before,
+            )
+            .order_by(outbox_messages.c.id)
+            .execution_options(populate_existing=True)
+        )
+        return list(await self._session.scalars(query))
+
+    async def revive(self, user_id: int, reason: str, deadline_after: datetime) -> int:
+        return await self._update(
+            [
+                outbox_messages.c.user_id == user_id,
+                outbox_messages.c.deadline_at > deadline_after,
+                or_(
+                    outbox_messages.c.state == OutboxState.BLOCKED.value,
+                    and_(
+                        outbox_messages.c.state == OutboxState.CANCELLED.value,
+                        outbox_messages.c.last_error == reason,
+                    ),
+                ),
+            ],
+            state=OutboxState.QUEUED.value,
+            claimed_at=None,
+        )
+
+    async def counts(self) -> dict[tuple[str, str], int]:
+        rows = await self._session.execute(
+            select(outbox_messages.c.kind, outbox_messages.c.state, func.count()).group_by(
+                outbox_messages.c.kind, outbox_messages.c.state
+            )
+        )
+        return {(kind, state): count for kind, state, count in rows}
+
+    async def _update_one(self, message_id: int, **values: Any) -> None:
+        await self._update([outbox_messages.c.id == message_id], **values)
+
+    async def _update(self, conditions: list[Any], **values: Any) -> int:
+        result = await self._session.execute(update(outbox_messages).where(*conditions).values(**values))
+        return cast("CursorResult[Any]", result).rowcount

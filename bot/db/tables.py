@@ -43,6 +43,7 @@ from domain.model import (
     Offer,
     OfferState,
     Order,
+    OutboxMessage,
     Payment,
     ProfileSection,
     SmsChallenge,
@@ -117,6 +118,9 @@ chat_users = Table(
     Column("locale", String(16), nullable=True),
     Column("client_locale", String(16), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("blocked_at", UtcDateTime, nullable=True),
+    Column("reminders_off", Boolean, nullable=False, server_default=text("false")),
+    Column("quiet_hours", String(5), nullable=True),
     UniqueConstraint("channel", "external_id"),
 )
 
@@ -519,6 +523,31 @@ payments = Table(
     Index(None, "duplicate", "received_at"),  # the operator's list of charges to refund
 )
 
+# The transactional outbox (domain/outbox.py, bot/notifier.py): one row per message the bot starts.
+outbox_messages = Table(
+    "outbox_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("chat_users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("dedupe_key", String(200), nullable=False, unique=True),
+    Column("text_id", Text, nullable=False),
+    Column("params", JSON, nullable=False, server_default=text("'{}'")),
+    Column("button_text_id", Text, nullable=True),
+    Column("button_data", String(64), nullable=True),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("deadline_at", UtcDateTime, nullable=True),
+    Column("bulk", Boolean, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("claimed_at", UtcDateTime, nullable=True),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "state", "bulk", "due_at"),  # the sender's claim: due QUEUED rows, non-bulk first
+    Index(None, "user_id", "state"),  # a person's queued rows (cancel, block, unblock)
+)
+
 mapper_registry = registry(metadata=metadata)
 
 
@@ -544,3 +573,4 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(StoredVerification, verifications)
     mapper_registry.map_imperatively(Order, orders)
     mapper_registry.map_imperatively(Payment, payments)
+    mapper_registry.map_imperatively(OutboxMessage, outbox_messages)

@@ -17,6 +17,7 @@ from bot.db.repositories import (
     SqlGdCatalogRepository,
     SqlOfferRepository,
     SqlOrderRepository,
+    SqlOutboxRepository,
     SqlPaymentRepository,
     SqlProfileSectionRepository,
     SqlSmsChallengeRepository,
@@ -37,6 +38,7 @@ from domain.ports import (
     GdCatalogRepository,
     OfferRepository,
     OrderRepository,
+    OutboxRepository,
     PaymentRepository,
     ProfileSectionRepository,
     SmsChallengeRepository,
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
     verifications: VerificationRepository
     orders: OrderRepository
     payments: PaymentRepository
+    outbox: OutboxRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -100,6 +103,7 @@ class SqlUnitOfWork:
         self.verifications = SqlVerificationRepository(session)
         self.orders = SqlOrderRepository(session)
         self.payments = SqlPaymentRepository(session)
+        self.outbox = SqlOutboxRepository(session)
         return self
 
     async def __aexit__(

@@ -93,6 +93,7 @@ class Sandbox:
         """What falls due when time passes is done at once (the bot's own loop may be minutes away)."""
         if self.app is not None:
             await self.app.housekeeper.run_once()
+            await self.app.notifier.run_once()  # reminders that fell due
 
     async def _track_handling(
         self,

@@ -5,10 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from domain.model import Order
+from domain import outbox
+from domain.accounts import identify
+from domain.model import Channel, Order, OutboxMessage
 from domain.payments import open_order, payload_of, record_payment
 from domain.ports import UnitOfWork
 from domain.programmes import Fee
+from tests.fakes import FixedClock
 from tests.unit.test_cli_catalog import baoming, database, on, write
 from tests.unit.test_tj_verification import NOW, ZHANG_SAN, tj_account
 
@@ -131,3 +134,27 @@ def test_no_payments_yet(database, capsys):
 def test_the_commands_need_an_action(capsys, argv):
     with pytest.raises(SystemExit):
         baoming(capsys, *argv)
+
+
+def test_notify_status_counts_the_outbox_per_kind_and_state(database, capsys):
+    assert baoming(capsys, "notify", "status")[1] == "no messages\n"
+
+    async def work(uow: UnitOfWork) -> None:
+        user = await identify(uow, FixedClock(NOW), Channel.TELEGRAM, "1001")
+        async with uow:
+            for number, kind in enumerate(("offer-closes", "offer-closes", "payment-closes")):
+                message = OutboxMessage(user.id or 0, kind, f"{kind}:{number}", "text", NOW, NOW)
+                assert await outbox.enqueue(uow, message)
+            await outbox.cancel(uow, keys=["offer-closes:1"])
+            await uow.commit()
+
+    on(work)
+    code, out, _ = baoming(capsys, "notify", "status")
+
+    assert code == 0
+    header, *rows = out.splitlines()
+    assert header.split() == ["kind", "queued", "sending", "sent", "failed", "cancelled", "blocked"]
+    assert [row.split() for row in rows] == [
+        ["offer-closes", "1", "0", "0", "0", "1", "0"],
+        ["payment-closes", "1", "0", "0", "0", "0", "0"],
+    ]

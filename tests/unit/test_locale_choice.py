@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.middlewares import locale_from_client
-from domain.accounts import SUPPORTED_LOCALES, choose_locale, identify
+from domain.accounts import SUPPORTED_LOCALES, choose_locale, choose_reminders, identify
 from domain.model import Channel
 from tests.fakes import FakeUnitOfWork, FixedClock
 
@@ -80,3 +80,27 @@ async def test_messages_the_bot_starts_follow_the_last_client_language_unless_on
 async def test_without_any_language_known_the_default_is_used(uow):
     user = await identify(uow, FixedClock(NOW), Channel.TELEGRAM, "3003")
     assert user.language("zh_Hans") == "zh_Hans"
+
+
+# ----- /settings: reminders and quiet hours, the applicant's other preferences
+
+
+async def test_reminders_are_turned_off_and_on_and_quiet_hours_chosen(uow, user_id):
+    assert (await choose_reminders(uow, user_id, on=False)) is not None
+    assert await choose_reminders(uow, user_id, quiet_hours="23-07") is not None
+
+    stored = uow.stored_user(user_id)
+    assert stored is not None and stored.reminders_off and stored.quiet_hours == "23-07"
+
+    await choose_reminders(uow, user_id, on=True)
+    assert not uow.stored_user(user_id).reminders_off
+
+
+@pytest.mark.parametrize("forged", ["99-99", "22:00-08:00", "", "drop table"])
+async def test_malformed_quiet_hours_are_refused_and_the_choice_kept(uow, user_id, forged):
+    await choose_reminders(uow, user_id, quiet_hours="21-07")
+
+    assert await choose_reminders(uow, user_id, quiet_hours=forged) is None
+
+    stored = uow.stored_user(user_id)
+    assert stored is not None and stored.quiet_hours == "21-07"
