@@ -26,6 +26,8 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Self
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -137,6 +139,7 @@ class Notifier:
         self._lock = asyncio.Lock()  # the loop and the sandbox's clock moves never drain at once
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._db_lock = asyncio.Lock()  # see _OneAtATime
         self._busy: set[int] = set()  # rows being sent or marked (not waiting): a stop lets them finish
         self._blocked: set[int] = set()  # people found blocked during this drain
 
@@ -310,7 +313,33 @@ class Notifier:
         return text, InlineKeyboardMarkup(inline_keyboard=[[button]])
 
     def _uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory)
+        return _OneAtATime(self.session_factory, self._db_lock)
+
+
+class _OneAtATime(SqlUnitOfWork):
+    """The sender's units of work, one at a time. Dozens of sends finishing together would otherwise
+    queue on SQLite's single writer lock past its busy timeout, and a row whose "sent" mark failed
+    stays SENDING, to be sent again after a restart. Each is short: the sends happen outside."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], lock: asyncio.Lock) -> None:
+        super().__init__(session_factory)
+        self._lock = lock
+
+    async def __aenter__(self) -> Self:
+        await self._lock.acquire()
+        try:
+            return await super().__aenter__()
+        except BaseException:
+            self._lock.release()
+            raise
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await super().__aexit__(exc_type, exc, tb)
+        finally:
+            self._lock.release()
 
 
 def _chat_id(user: ChatUser) -> int | None:

@@ -5,6 +5,8 @@
    against a bare aiogram echo bot polling the same emulator.
 3. Checking and fixing a 12-megapixel phone photo (seed 003 rules, face and background included)
    against Pillow merely decoding the same file.
+4. Reminders (tests/bench/outbox.py): planning 100 000 against building as many plain pairs, and
+   sending 20 000 through the outbox against the emulator's limit of 500 a second.
 """
 
 import asyncio
@@ -30,6 +32,7 @@ from bot.sandbox.http_api import EmulatorServer
 from bot.sandbox.people import Person
 from domain.identity import make_resident_id, parse_resident_id
 from domain.photos import DEGREE_PHOTO, FixedPhoto, check, fix
+from tests.bench import outbox
 from tests.photo_samples import phone_photo
 
 # Throttling would measure Telegram's limits, not our code: the bench lifts them.
@@ -161,6 +164,8 @@ def main() -> None:
     print(f"Bare echo bot (baseline): {summary(baseline)}")
     print(f"/status (user, accounts, FSM): {summary(status)}, ratio {statistics.median(status) / base:.1f}x")
     print(f"/start mid-form (FSM write): {summary(resume)}, ratio {statistics.median(resume) / base:.1f}x")
+    outbox.bench_planning()
+    outbox.bench_sending()
 
 
 if __name__ == "__main__":
