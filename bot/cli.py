@@ -4,10 +4,10 @@ import argparse
 import asyncio
 import gettext
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.config import LOCALES_DIR, ConfigError, Settings, load_settings, unopenable_database
 from bot.logs import setup_logging
@@ -23,6 +23,7 @@ from domain.text import N_
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.registration_files import FileError
     from domain.model import YearCatalog
     from domain.ports import UnitOfWork
 
@@ -433,10 +434,43 @@ def _catalog_line(catalog: "YearCatalog") -> str:
     )
 
 
+class _RowError(Protocol):
+    """A refused row of an import (DecisionError, RecordError)."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> str: ...
+    @property
+    def problem(self) -> Problem: ...
+
+
+def _refuse_file(name: str, problems: "Sequence[FileError]", outcome: str) -> int:
+    """A file whose shape is wrong (header, fields): every problem as FILE:LINE: reason; exit 1."""
+    from domain.audit import scrub
+
+    for problem in problems:
+        print(scrub(f"{name}:{problem.line}: {problem.reason}"), file=sys.stderr)
+    print(f"{outcome}: {_count(len(problems), 'error')}", file=sys.stderr)
+    return 1
+
+
+def _refuse_rows(name: str, headers: Mapping[str, str], errors: Sequence[_RowError], outcome: str) -> int:
+    """Rows the domain refused: FILE:LINE: column (as the file heads it): reason; exit 1."""
+    from domain.audit import scrub
+
+    say = _translator("en")
+    for error in errors:
+        column = headers.get(error.column, error.column)
+        # Reasons never quote an ID number; scrub() makes sure of it.
+        print(scrub(f"{name}:{error.line}: {column}: {say(error.problem)}"), file=sys.stderr)
+    print(f"{outcome}: {_count(len(errors), 'error')}", file=sys.stderr)
+    return 1
+
+
 def _offers_import(args: argparse.Namespace) -> int:
     from bot.catalog_files import read_decisions
     from bot.operator import on_database
-    from domain.audit import scrub
     from domain.offers import import_decisions
 
     name = str(args.file)
@@ -445,23 +479,14 @@ def _offers_import(args: argparse.Namespace) -> int:
         return 1
     parsed = read_decisions(data)
     if isinstance(parsed, list):
-        for problem in parsed:
-            print(scrub(f"{name}:{problem.line}: {problem.reason}"), file=sys.stderr)
-        print(f"nothing recorded: {_count(len(parsed), 'error')}", file=sys.stderr)
-        return 1
+        return _refuse_file(name, parsed, "nothing recorded")
     decisions = parsed
     base_id = args.base.strip()
 
     async def work(uow: "UnitOfWork") -> int:
         report = await import_decisions(uow, base_id, decisions.rows, SystemClock().now(), args.file.name)
         if report.errors:
-            say = _translator("en")
-            for error in report.errors:
-                column = decisions.headers.get(error.column, error.column)
-                # Reasons never quote an ID number; scrub() makes sure of it.
-                print(scrub(f"{name}:{error.line}: {column}: {say(error.problem)}"), file=sys.stderr)
-            print(f"nothing recorded: {_count(len(report.errors), 'error')}", file=sys.stderr)
-            return 1
+            return _refuse_rows(name, decisions.headers, report.errors, "nothing recorded")
         print(f"recorded {report.changed}, unchanged {report.unchanged} (training base {base_id})")
         return 0
 
@@ -582,7 +607,6 @@ def _add_records_and_payments_commands(
 def _records_import(args: argparse.Namespace) -> int:
     from bot.operator import on_database
     from bot.records_files import read_records
-    from domain.audit import scrub
     from domain.tj_verification import import_records
 
     name = str(args.file)
@@ -591,22 +615,13 @@ def _records_import(args: argparse.Namespace) -> int:
         return 1
     parsed = read_records(data)
     if isinstance(parsed, list):
-        for problem in parsed:
-            print(scrub(f"{name}:{problem.line}: {problem.reason}"), file=sys.stderr)
-        print(f"nothing imported: {_count(len(parsed), 'error')}", file=sys.stderr)
-        return 1
+        return _refuse_file(name, parsed, "nothing imported")
     records_file = parsed
 
     async def work(uow: "UnitOfWork") -> int:
         report = await import_records(uow, records_file.rows, SystemClock().now())
         if report.errors:
-            say = _translator("en")
-            for error in report.errors:
-                column = records_file.headers.get(error.column, error.column)
-                # Reasons never quote an ID number; scrub() makes sure of it.
-                print(scrub(f"{name}:{error.line}: {column}: {say(error.problem)}"), file=sys.stderr)
-            print(f"nothing imported: {_count(len(report.errors), 'error')}", file=sys.stderr)
-            return 1
+            return _refuse_rows(name, records_file.headers, report.errors, "nothing imported")
         print(f"imported {report.added}, replaced {report.replaced}")
         return 0
 
