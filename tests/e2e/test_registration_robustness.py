@@ -130,6 +130,15 @@ async def _start_bot_process(base_url: str, database_url: str) -> asyncio.subpro
     )
 
 
+async def _wait_until_serving(emulator: Emulator, process: asyncio.subprocess.Process) -> None:
+    """A fresh interpreter imports aiogram's types for seconds on a busy machine: wait for its getMe."""
+    seen = len(emulator.calls("getMe"))
+    async with asyncio.timeout(90):
+        while len(emulator.calls("getMe")) == seen:
+            assert process.returncode is None, "the bot process exited"
+            await asyncio.sleep(0.1)
+
+
 async def test_the_bot_process_killed_mid_form_resumes_where_the_applicant_was(tmp_path: Path) -> None:
     emulator = Emulator()
     server = EmulatorServer(emulator)
@@ -138,13 +147,15 @@ async def test_the_bot_process_killed_mid_form_resumes_where_the_applicant_was(t
     applicant = emulator.person(42, "applicant")
     process = await _start_bot_process(base_url, database_url)
     try:
+        await _wait_until_serving(emulator, process)
         await begin_registration(applicant)
         assert "第 2/7 步" in await say(applicant, "张三")
         process.send_signal(signal.SIGKILL)  # no shutdown hook runs: only what was committed survives
         await process.wait()
         await applicant.send_text(ID_NUMBER)  # waits in the update queue while no bot runs
         process = await _start_bot_process(base_url, database_url)
-        replies = "\n".join(item.text for item in await applicant.new_messages(timeout=30))
+        await _wait_until_serving(emulator, process)
+        replies = "\n".join(item.text for item in await applicant.new_messages())
         assert "第 3/7 步" in replies
     finally:
         if process.returncode is None:
