@@ -3,6 +3,7 @@
 import importlib
 import logging
 from dataclasses import dataclass
+from functools import cache
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -15,11 +16,13 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import dialogs
-from bot.config import LOCALES_DIR, Settings
+from bot.config import LOCALES_DIR, ConfigError, Settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.fsm_storage import SqlStorage
 from bot.db.migrate import upgrade_to_head
 from bot.db.tables import start_mappers
+from bot.db.uow import SqlUnitOfWork
+from bot.faq_files import FaqFileError, load_knowledge_base
 from bot.files import DiskFileStore
 from bot.housekeeping import Housekeeper
 from bot.mail import SmtpEmailSender, UnconfiguredEmailSender
@@ -28,9 +31,12 @@ from bot.notifier import Notifier
 from bot.registration_form import render as render_form
 from bot.telegram_retry import RetryMiddleware
 from dialogs.buttons import SingleUseButtonsMiddleware
+from dialogs.helpline import Helpline
 from dialogs.turn import TurnMiddleware
 from domain.clock import Clock
 from domain.emails import EmailSender
+from domain.faq import KnowledgeBase
+from domain.helpline import staff_entries
 from domain.ports import EducationVerifier, SmsSender
 from domain.text import N_
 from domain.tj_verification import ImportedRecordsVerifier
@@ -86,6 +92,13 @@ def payment_token_of(settings: Settings) -> str | None:
     return SANDBOX_PAYMENT_TOKEN if settings.bot_token is None else None
 
 
+@cache
+def vetted_knowledge_base() -> KnowledgeBase:
+    """The FAQ files' entries, read and indexed once per process (the sandbox and the tests build
+    many apps); staff-written entries are added per app from its database."""
+    return load_knowledge_base()
+
+
 def build_i18n() -> I18n:
     return I18n(path=LOCALES_DIR, default_locale="zh_Hans", domain="messages")
 
@@ -117,6 +130,11 @@ async def build_app(
 
     i18n = build_i18n()
     files = DiskFileStore(settings.files_dir)
+    try:
+        vetted = vetted_knowledge_base()
+    except FaqFileError as error:  # a wrong answer given to applicants is worse than no start
+        raise ConfigError(f"configuration error: FAQ: {error}") from None
+    knowledge = vetted.with_entries(await staff_entries(SqlUnitOfWork(session_factory)))
     dispatcher = Dispatcher(
         storage=SqlStorage(session_factory),
         events_isolation=events_isolation or SimpleEventIsolation(),
@@ -128,6 +146,7 @@ async def build_app(
         payment_token=payment_token_of(settings),
         form_renderer=render_form,
         i18n=i18n,
+        helpline=Helpline(knowledge, settings.helpline_group, settings.staff_hours),
     )
     dispatcher.update.outer_middleware(UnitOfWorkMiddleware(session_factory, clock))
     LocaleMiddleware(i18n).setup(dispatcher)
@@ -197,6 +216,7 @@ COMMAND_DESCRIPTIONS = {
     "logout": N_("Log out of your accounts in this chat"),
     "language": N_("Language: 简体中文 / 繁體中文 / English"),
     "settings": N_("Reminders on or off, quiet hours"),
+    "human": N_("Talk to a person of the help line"),
 }
 
 

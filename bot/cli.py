@@ -75,12 +75,21 @@ def _parser() -> argparse.ArgumentParser:
     _add_gd_commands(commands)
     _add_form_commands(commands)
     _add_records_and_payments_commands(commands)
+    _add_faq_commands(commands)
     notify = commands.add_parser("notify", help="the outbox of reminders and notices").add_subparsers(
         required=True, metavar="ACTION"
     )
     notify.add_parser(
         "status", help="queued / sending / sent / failed / cancelled / blocked messages per kind"
     ).set_defaults(handler=_notify_status)
+    broadcast = notify.add_parser(
+        "broadcast",
+        help="queue an announcement for everyone holding an account of the programme (sent at the "
+        "sender's rate; respects each person's /settings; the same text twice queues nothing more)",
+    )
+    broadcast.add_argument("--programme", required=True, choices=sorted(catalog()))
+    broadcast.add_argument("--text-file", required=True, type=Path, help="UTF-8 text, sent as written")
+    broadcast.set_defaults(handler=_notify_broadcast)
     return parser
 
 
@@ -673,6 +682,31 @@ def _notify_status(args: argparse.Namespace) -> int:
     return on_database(work)
 
 
+def _notify_broadcast(args: argparse.Namespace) -> int:
+    from bot.operator import on_database
+    from domain.announcements import broadcast
+
+    try:
+        text = args.text_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"{args.text_file}: cannot read it as UTF-8 text: {error}", file=sys.stderr)
+        return 1
+
+    async def work(uow: "UnitOfWork") -> int:
+        done = await broadcast(uow, args.programme, text, SystemClock().now())
+        if isinstance(done, Problem):
+            print(f"{args.text_file}: {_translator('en')(done)} Nothing queued.", file=sys.stderr)
+            return 1
+        again = done.recipients - done.queued
+        print(
+            f"announcement queued for {done.queued} of {done.recipients} people of {args.programme}"
+            + (f" ({again} had it queued or sent before)" if again else "")
+        )
+        return 0
+
+    return on_database(work)
+
+
 def _payments_list(args: argparse.Namespace) -> int:
     from bot.operator import on_database
     from domain.payments import amount_text, duplicates, listed_orders
@@ -702,6 +736,80 @@ def _payments_list(args: argparse.Namespace) -> int:
                 f"{amount_text(payment.amount, payment.currency)}  received {moment(payment.received_at)}  "
                 f"order {charge.order.id}  {charge.applicant}  {charge.id_number}"
             )
+        return 0
+
+    return on_database(work)
+
+
+def _add_faq_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """``baoming faq ask|stats``: the help line's knowledge base and what applicants asked (issue 8)."""
+    faq = commands.add_parser("faq", help="the help line's FAQ: ask it, and its statistics").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    asking = faq.add_parser(
+        "ask",
+        help="the answer the bot gives, its entry id, source and score (exit 1: none, a person answers)",
+    )
+    asking.add_argument("question", metavar="QUESTION")
+    asking.add_argument("--programme", metavar="CODE", choices=sorted(catalog()), help="the applicant's")
+    asking.add_argument("--locale", choices=SUPPORTED_LOCALES, default="zh_Hans", help="the applicant's")
+    asking.set_defaults(handler=_faq_ask)
+    stats = faq.add_parser(
+        "stats", help="questions answered, handed off and unanswered; the most asked unanswered"
+    )
+    stats.add_argument(
+        "--top", type=int, default=10, metavar="N", help="how many unanswered questions to list"
+    )
+    stats.set_defaults(handler=_faq_stats)
+
+
+def _faq_ask(args: argparse.Namespace) -> int:
+    from bot.app import vetted_knowledge_base
+    from bot.faq_files import FaqFileError
+    from bot.operator import on_database
+    from domain.helpline import staff_entries
+
+    try:
+        vetted = vetted_knowledge_base()
+    except FaqFileError as error:
+        print(error, file=sys.stderr)
+        return 2
+
+    async def work(uow: "UnitOfWork") -> int:
+        kb = vetted.with_entries(await staff_entries(uow))
+        match = kb.ask(args.question, programme=args.programme, locale=args.locale)
+        if match is None:
+            closest = kb.search(args.question, programme=args.programme, locale=args.locale, limit=1)
+            best = f"; closest: {closest[0].entry.id} (score {closest[0].score:.3f})" if closest else ""
+            print(f"no answer: the bot hands this question to a person{best}")
+            return 1
+        entry = match.entry
+        written = "  (staff-written)" if entry.staff_written else ""
+        print(f"{entry.id}  score {match.score:.3f}{written}\nsource: {entry.source}\n\n{entry.answer}")
+        return 0
+
+    return on_database(work)
+
+
+def _faq_stats(args: argparse.Namespace) -> int:
+    from bot.operator import on_database
+    from domain.helpline import question_stats
+    from domain.model import QuestionOutcome
+
+    async def work(uow: "UnitOfWork") -> int:
+        stats = await question_stats(uow, max(args.top, 0))
+        total = sum(stats.counts.values())
+        print(f"questions: {total}")
+        for outcome, label in (
+            (QuestionOutcome.ANSWERED, "answered"),
+            (QuestionOutcome.HANDED_OFF, "handed off"),
+            (QuestionOutcome.UNANSWERED, "unanswered"),
+        ):
+            print(f"{label}: {stats.counts[outcome]}")
+        if stats.unanswered:
+            print("most asked without an answer:")
+            for text, count in stats.unanswered:
+                print(f"{count:>5}  {text}")
         return 0
 
     return on_database(work)

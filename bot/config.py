@@ -9,6 +9,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.helpline import DEFAULT_HOURS, StaffHours, parse_hours
+from domain.problems import Problem
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = PROJECT_ROOT / "locales"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
@@ -29,6 +32,15 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
     staff_chat_id: int | None = Field(default=None, description="Telegram id of the help-line staff group")
+    # The help line (issue 8). HELPLINE_CHAT_ID is the name the help line reads; STAFF_CHAT_ID, set
+    # before it existed, is taken when it is not set (see ``helpline_group``).
+    helpline_chat_id: int | None = Field(
+        default=None, description="Telegram id of the help-line staff group (a negative number)"
+    )
+    helpline_hours: str = Field(
+        default=DEFAULT_HOURS,
+        description="When help-line staff answer, Beijing time, e.g. Mon-Fri 08:30-12:00,14:30-17:30",
+    )
     telegram_api_url: str | None = Field(
         default=None, description="Base URL of a self-hosted Bot API server (default: api.telegram.org)"
     )
@@ -81,6 +93,24 @@ class Settings(BaseSettings):
     def files_dir(self) -> Path:
         """The root of the uploaded files' store (bot/files.py)."""
         return self.data_dir / "files"
+
+    @property
+    def helpline_group(self) -> int | None:
+        """The staff group's chat id: HELPLINE_CHAT_ID, else STAFF_CHAT_ID; None: no hand-off in chat."""
+        return self.helpline_chat_id if self.helpline_chat_id is not None else self.staff_chat_id
+
+    @property
+    def staff_hours(self) -> StaffHours:
+        hours = parse_hours(self.helpline_hours)
+        assert isinstance(hours, StaffHours)  # checked when the settings were read
+        return hours
+
+    @field_validator("helpline_hours")
+    @classmethod
+    def _hours_shape(cls, value: str) -> str:
+        if isinstance(parse_hours(value), Problem):
+            raise ValueError("expected e.g. Mon-Fri 08:30-12:00,14:30-17:30 (Beijing time)")
+        return value
 
     @field_validator("bot_token", mode="before")
     @classmethod

@@ -1,13 +1,10 @@
 """Scheduled clean-up: 同等学力申硕 accounts never activated (seed 003: kept one week), and stored
 files that no upload refers to any more (those of deleted accounts, of a crash mid-delete).
 
-One loop per bot process runs ``run_once`` every few minutes: the chat of an account deleted within a
-day is warned once, and accounts whose week is over are deleted and their chat told. The sandbox runs
-it at once whenever its clock moves, so transcripts see the effect without waiting.
-
-A warning is marked as given in the same transaction that finds it, before it is sent: a crash
-between the two loses that warning rather than sending it twice. Reminders before deadlines are planned
-here too (domain/reminder_plans.py) and sent by the outbox's worker (bot/notifier.py).
+One loop per bot process runs ``run_once`` every few minutes: accounts whose week is over are deleted
+and their chat told. The sandbox runs it at once whenever its clock moves, so transcripts see the
+effect without waiting. Reminders before deadlines, the warning before that deletion among them, are
+planned here too (domain/reminder_plans.py) and sent by the outbox's worker (bot/notifier.py).
 """
 
 import asyncio
@@ -60,12 +57,8 @@ class Housekeeper:
             done = await housekeeping(SqlUnitOfWork(self.session_factory), self.clock)
             with self.i18n.context():  # outside an update, gettext needs the context set here
                 await self._tell(done)
-            if done.warned or done.purged:
-                logger.info(
-                    "unactivated accounts: warned %s, deleted %s",
-                    [w.account.id for w in done.warned],
-                    [p.account.id for p in done.purged],
-                )
+            if done.purged:
+                logger.info("unactivated accounts deleted: %s", [p.account.id for p in done.purged])
             # 广东住培 decisions not told yet (those of `baoming offers import`), and the 接受 / 放弃
             # buttons of notices whose confirmation window has closed.
             uow = SqlUnitOfWork(self.session_factory)
@@ -90,11 +83,8 @@ class Housekeeper:
             return done
 
     async def _tell(self, done: Housekeeping) -> None:
-        for warning in done.warned:
-            with suppress(TelegramAPIError):  # a chat that blocked the bot cannot be warned
-                await degree.warn_purge(self.bot, self.i18n, warning)
         for purged in done.purged:
-            with suppress(TelegramAPIError):
+            with suppress(TelegramAPIError):  # a chat that blocked the bot cannot be told
                 await degree.tell_purged(self.bot, self.i18n, purged, self._state_of(purged.holder))
 
     def _state_of(self, holder: ChatUser | None) -> FSMContext:

@@ -15,9 +15,9 @@ Errors are handled here, not by bot/telegram_retry.py (its own Bot session has n
 - 400 (a bad button, text too long, chat not found) and a text that cannot be rendered: FAILED;
 - 401 (the token refused): every send pauses and the row goes back to the queue unharmed.
 
-Claim → send → mark. A graceful stop lets sends under way finish and be marked, and puts every
-claimed row not yet sent back in the queue; rows a crash left SENDING are resolved at start-up
-(domain/outbox.resolve_stuck says how and why).
+Claim → send → mark, the marks in batches (MARK_BATCH). A graceful stop lets sends under way finish
+and be marked, and puts every claimed row not yet sent back in the queue; rows a crash left SENDING
+are resolved at start-up (domain/outbox.resolve_stuck says how and why).
 """
 
 import asyncio
@@ -61,6 +61,9 @@ logger = logging.getLogger(__name__)
 MAX_THROTTLED = 20  # 429s in a row for one row before it goes back to the queue for a while
 TOKEN_REFUSED_PAUSE = 60.0  # seconds every send waits after a 401
 _FORGET_CHATS_AT = 10_000  # per-chat timestamps kept before the stale ones are dropped
+# Sends are marked SENT together: a transaction each would cap the rate at SQLite's commits a second.
+MARK_BATCH = 100
+MARK_EVERY = 0.5  # seconds a send waits at most for its mark (a crash meanwhile sends it again)
 
 
 class SendLimiter:
@@ -142,6 +145,8 @@ class Notifier:
         self._db_lock = asyncio.Lock()  # see _OneAtATime
         self._busy: set[int] = set()  # rows being sent or marked (not waiting): a stop lets them finish
         self._blocked: set[int] = set()  # people found blocked during this drain
+        self._sent: list[int] = []  # sent, not yet marked (see MARK_BATCH)
+        self._sent_since = 0.0
 
     # ----- life cycle
 
@@ -182,6 +187,8 @@ class Notifier:
 
     async def _drain(self) -> int:
         tasks: dict[asyncio.Task[None], Delivery] = {}
+        # Finished sends arrive here: asyncio.wait would cost O(in flight) for each one.
+        finished: asyncio.Queue[asyncio.Task[None]] = asyncio.Queue()
         settled = 0
         more = True
         self._blocked.clear()  # who unblocked since the last drain may be written to again
@@ -196,13 +203,17 @@ class Notifier:
                     claim = await self._claim(wanted)
                     more = claim.claimed == wanted
                     for delivery in claim.ready:
-                        tasks[asyncio.create_task(self._deliver(delivery))] = delivery
+                        task = asyncio.create_task(self._deliver(delivery))
+                        task.add_done_callback(finished.put_nowait)
+                        tasks[task] = delivery
                     if claim.claimed > len(claim.ready):
                         continue  # some were postponed or cancelled: look again before waiting
                 if not tasks:
                     return settled
-                finished, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-                for task in finished:
+                done = [await finished.get()]
+                while not finished.empty():
+                    done.append(finished.get_nowait())
+                for task in done:
                     delivery = tasks.pop(task)
                     settled += 1
                     if task.exception() is not None:
@@ -210,8 +221,24 @@ class Notifier:
                         logger.error(
                             "outbox: message %s not settled", delivery.message.id, exc_info=task.exception()
                         )
+                if len(self._sent) >= MARK_BATCH or time.monotonic() - self._sent_since >= MARK_EVERY:
+                    await self._mark_sent()
         except asyncio.CancelledError:
             await self._wind_down(tasks)
+            raise
+        finally:
+            await self._mark_sent()
+
+    async def _mark_sent(self) -> None:
+        if not self._sent:
+            return
+        # Marked at the time of the batch: at most MARK_EVERY later than the send itself.
+        sent, self._sent = self._sent, []
+        marking = asyncio.create_task(record_sent(self._uow(), sent, self.clock.now()))
+        try:
+            await asyncio.shield(marking)
+        except asyncio.CancelledError:
+            await marking  # stopped meanwhile: the marks land first, or these would be sent again
             raise
 
     async def _claim(self, wanted: int) -> Claim:
@@ -293,7 +320,9 @@ class Notifier:
             except (TelegramServerError, TelegramNetworkError, TelegramAPIError) as error:
                 await record_failure(self._uow(), message.id, _describe(error), self._retry_at(message))
             else:
-                await record_sent(self._uow(), message.id, self.clock.now())
+                if not self._sent:
+                    self._sent_since = time.monotonic()
+                self._sent.append(message.id)
             return
 
     def _retry_at(self, message: OutboxMessage) -> datetime | None:

@@ -12,6 +12,7 @@ def get_routers() -> list[Router]:
         forms,
         gd_application,
         gd_offers,
+        helpline,
         login,
         nmec_link,
         nmec_materials,
@@ -28,15 +29,19 @@ def get_routers() -> list[Router]:
         uploads,
     )
 
-    # The e-mails' deep links before /start; commands next so that they work in every state; staff
-    # commands next (for staff mid-form too; for anyone else they fall through like any unknown
-    # text); the fallback last.
+    # The help-line staff group first: everything said there stops there. Then the e-mails' deep
+    # links before /start; commands next so that they work in every state; staff commands next (for
+    # staff mid-form too; for anyone else they fall through like any unknown text); the help line's
+    # /human and /close next (in every state too); the fallback last (free text that no step took
+    # is a question for the FAQ).
     return [
+        helpline.get_group_router(),
         degree.get_links_router(),
         commands.get_router(),
         settings.get_router(),
         reminders.get_router(),
         staff.get_router(),
+        helpline.get_router(),
         review.get_router(),
         registration.get_router(),
         recovery.get_router(),

@@ -790,24 +790,6 @@ def _code_refusal(outcome: sms.CheckRefusal) -> str:
             return sms_refusal(outcome)
 
 
-async def warn_purge(bot: Bot, i18n: I18n, warning: email_accounts.PurgeWarning) -> None:
-    """The day before an unactivated account is deleted, its chat hears it, in its own language."""
-    with i18n.use_locale(warning.holder.language(i18n.default_locale)):
-        await bot.send_message(
-            int(warning.holder.external_id),
-            _(
-                "Your account {username} of {programme} is not activated yet. Accounts not activated are "
-                "kept for one week: it will be deleted at {time}. Open the link of the activation e-mail or "
-                "type its code here, or send a new e-mail."
-            ).format(
-                username=_shown_username(warning.account.username),
-                programme=_programme_name(),
-                time=render.beijing_time(warning.purge_at),
-            ),
-            reply_markup=_activation_buttons(),
-        )
-
-
 async def tell_purged(bot: Bot, i18n: I18n, purged: email_accounts.Purged, state: FSMContext) -> None:
     """The chat of a deleted account hears it; ``state`` is that chat's, still waiting for the activation."""
     holder = purged.holder

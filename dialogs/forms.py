@@ -19,7 +19,7 @@ translations).
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
@@ -35,6 +35,9 @@ from dialogs.turn import Turn
 from domain import profiles
 from domain.problems import Problem
 from domain.text import N_
+
+if TYPE_CHECKING:  # dialogs.helpline imports dialogs.commands, which imports this module
+    from dialogs.helpline import Helpline
 
 YES, NO = "yes", "no"
 PAGE_SIZE = 12  # choice buttons per page (three columns of four) ...
@@ -431,7 +434,7 @@ async def _keep(turn: Turn, key: str, value: object, note: str | None = None) ->
     await _go_on(turn, note)
 
 
-async def _answer(turn: Turn, raw: str) -> None:
+async def _answer(turn: Turn, raw: str, helpline: "Helpline | None" = None) -> None:
     data = await turn.data()
     f = _at(data)
     if f is None or f.parse is None:
@@ -440,13 +443,16 @@ async def _answer(turn: Turn, raw: str) -> None:
     answers: Answers = data.get(ANSWERS, {})
     value = f.parse(raw[:MAX_TEXT], answers, turn.clock.now().date())
     if isinstance(value, Problem):
+        if helpline is not None and await helpline.answer_aside(turn, raw):
+            await _ask(turn, FormState.field)  # a question answered: the field's question again
+            return
         await turn.say(render.problem(value))
         return
     note = f.note(answers | {f.key: value}) if f.note else None
     await _keep(turn, f.key, value, f"⚠️ {_(note)}" if note else None)
 
 
-async def _answer_sub(turn: Turn, raw: str) -> None:
+async def _answer_sub(turn: Turn, raw: str, helpline: "Helpline | None" = None) -> None:
     data = await turn.data()
     group_field = _at(data)
     sub = next((f for f in group_field.fields if f.key == data.get(SUB)), None) if group_field else None
@@ -456,6 +462,9 @@ async def _answer_sub(turn: Turn, raw: str) -> None:
     record: Answers = dict(data.get(RECORD, {}))
     value = sub.parse(raw[:MAX_TEXT], record, turn.clock.now().date())
     if isinstance(value, Problem):
+        if helpline is not None and await helpline.answer_aside(turn, raw):
+            await _ask(turn, FormState.record_field)
+            return
         await turn.say(render.problem(value))
         return
     record[sub.key] = value
@@ -488,13 +497,15 @@ def get_router() -> Router:
     router = Router(name="forms")
     asking = StateFilter(FormState.field, FormState.record_field)
 
+    # A text that fails the field's check but reads as a question is answered from the FAQ when it
+    # is sure (``helpline``, absent where no help line is wired), and the field asked again.
     @router.message(FormState.field, F.text)
-    async def on_answer(message: Message, turn: Turn) -> None:
-        await _answer(turn, message.text or "")
+    async def on_answer(message: Message, turn: Turn, helpline: "Helpline | None" = None) -> None:
+        await _answer(turn, message.text or "", helpline)
 
     @router.message(FormState.record_field, F.text)
-    async def on_sub_answer(message: Message, turn: Turn) -> None:
-        await _answer_sub(turn, message.text or "")
+    async def on_sub_answer(message: Message, turn: Turn, helpline: "Helpline | None" = None) -> None:
+        await _answer_sub(turn, message.text or "", helpline)
 
     async def answer_with(turn: Turn, raw: str) -> None:
         if await turn.state.get_state() == FormState.record_field.state:

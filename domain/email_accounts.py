@@ -22,7 +22,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from domain import audit, fields, sms
+from domain import audit, fields, outbox, reminders, sms
 from domain.accounts import hand_over
 from domain.clock import Clock
 from domain.model import Account, AccountEvent, ChatUser, EmailChallenge, EmailPurpose
@@ -36,7 +36,6 @@ RECOVERY_VALIDITY = timedelta(hours=1)
 RESEND_AFTER = timedelta(seconds=60)
 MAX_EMAILS_PER_DAY = 5
 EMAIL_WINDOW = timedelta(hours=24)
-PURGE_WARNING = timedelta(hours=24)  # how long before the deletion the chat is told
 TOKEN_BYTES = 24  # 32 URL-safe characters: "act_" + token fits Telegram's 64-character start parameter
 
 
@@ -144,18 +143,10 @@ class Purged:
     holder: ChatUser | None
 
 
-@dataclass(frozen=True)
-class PurgeWarning:
-    account: Account
-    holder: ChatUser
-    purge_at: datetime
-
-
 @dataclass
 class Housekeeping:
     """What one clean-up run did."""
 
-    warned: list[PurgeWarning] = field(default_factory=list)
     purged: list[Purged] = field(default_factory=list)
 
 
@@ -264,6 +255,10 @@ async def resend_activation(
             return NothingToActivate(account)
         now = clock.now()
         outcome = await _limited_issue(uow, now, account, EmailPurpose.ACTIVATE, user_id)
+        if isinstance(outcome, EmailToSend):
+            # The old e-mail's reminder names a deadline that no longer holds; planning adds the new one.
+            for prefix in reminders.pointless_after_activation_resent(account.id or 0):
+                await outbox.cancel(uow, prefix=prefix)
         if isinstance(outcome, EmailToSend) and new_email is not None:
             account.email = new_email
             # The e-mails sent to the wrong address must no longer activate the account.
@@ -279,6 +274,8 @@ async def resend_activation(
 
 async def _activate(uow: UnitOfWork, clock: Clock, account: Account, user_id: int) -> Activated:
     account.activated_at = clock.now()
+    for prefix in reminders.pointless_after_activation(account.id or 0):
+        await outbox.cancel(uow, prefix=prefix)
     await audit.record(uow, clock, account.id or 0, AccountEvent.ACTIVATED, user_id=user_id)
     return Activated(account, by_holder=account.user_id == user_id)
 
@@ -422,18 +419,19 @@ async def reset_password(
 
 
 async def housekeeping(uow: UnitOfWork, clock: Clock) -> Housekeeping:
-    """Warn the chats of accounts deleted within PURGE_WARNING, then delete the accounts whose week
-    is over. Run it often: each account is warned once and deleted once, whenever it runs."""
+    """Delete the accounts whose week is over, and their queued reminders. Run it often: each account
+    is deleted once, whenever it runs. The warning the day before is a reminder (domain/reminders.py,
+    CLEANUP), sent through the outbox like every other."""
     done = Housekeeping()
     async with uow:
         now = clock.now()
-        for account in await uow.accounts.unactivated(DEGREE, now - kept_unactivated() + PURGE_WARNING):
+        for account in await uow.accounts.unactivated(DEGREE, now):
+            if now < purge_at(account):
+                continue
             holder = await uow.users.get(account.user_id) if account.user_id is not None else None
-            if now >= purge_at(account):
-                await uow.accounts.remove(account)
-                done.purged.append(Purged(account, holder))
-            elif account.purge_warned_at is None and holder is not None:
-                account.purge_warned_at = now
-                done.warned.append(PurgeWarning(account, holder, purge_at(account)))
+            for prefix in reminders.pointless_after_account_removed(account.id or 0):
+                await outbox.cancel(uow, prefix=prefix)
+            await uow.accounts.remove(account)
+            done.purged.append(Purged(account, holder))
         await uow.commit()
     return done

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from domain import outbox, reminders
 from domain.clock import BEIJING
 from domain.gd_profile import APPLICANT_TYPE_OFFICIAL_NAMES, ApplicantType, check_education, check_work
 from domain.model import (
@@ -604,6 +605,10 @@ async def submit(
                     rank=rank,
                 )
             )
+        for prefix in reminders.pointless_after_application_submitted(
+            application.account_id, application.year, application.batch
+        ):
+            await outbox.cancel(uow, prefix=prefix)
         await uow.commit()
         return _view(await _load(uow, application.account_id, application), now)
 

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from domain import outbox, reminders
 from domain.clock import BEIJING
 from domain.exam_registrations import NMEC, region_name
 from domain.model import (
@@ -524,6 +525,8 @@ async def submit(uow: UnitOfWork, account: Account, now: datetime) -> Submission
             submission = await uow.submissions.add(Submission(account_id, KIND))
         submission.state = SubmissionState.SUBMITTED
         submission.submitted_at = submission.submitted_at or now
+        for prefix in reminders.pointless_after_materials_submitted(account_id):
+            await outbox.cancel(uow, prefix=prefix)
         await uow.commit()
         return submission
 

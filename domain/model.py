@@ -58,7 +58,9 @@ class Account:
     email: str | None = None  # seed 003 only; never logged in full
     # Seed 003's other registration fields (country or region, ID type, address, postcode, phones).
     details: dict[str, str] = field(default_factory=dict)
-    purge_warned_at: datetime | None = None  # when the chat was told that the account will be deleted
+    # When the chat was told the account would be deleted; no longer written since that warning is the
+    # CLEANUP reminder of the outbox (issue 7), kept for the rows written before.
+    purge_warned_at: datetime | None = None
     id: int | None = None
 
     @property
@@ -596,4 +598,89 @@ class OutboxMessage:
     claimed_at: datetime | None = None
     sent_at: datetime | None = None
     last_error: str | None = None
+    id: int | None = None
+
+
+class QuestionOutcome(StrEnum):
+    """What became of a question an applicant typed (the help line, domain/helpline.py)."""
+
+    ANSWERED = "answered"  # the knowledge base answered it (entry_id and score set)
+    UNANSWERED = "unanswered"  # nothing close enough: the bot said so and offered a person
+    HANDED_OFF = "handed_off"  # the applicant asked for a person (after an answer or without one)
+
+
+@dataclass(eq=False)
+class AskedQuestion:
+    """One question asked of the FAQ, for ``baoming faq stats``. ``text`` is masked (no full ID
+    number, mobile or e-mail address) before it is stored."""
+
+    user_id: int
+    programme: str | None  # the applicant's programme when asked; None: in none yet
+    locale: str
+    text: str
+    outcome: str
+    asked_at: datetime
+    entry_id: str | None = None  # the entry that answered it (kept when handed off after it)
+    score: float | None = None
+    id: int | None = None
+
+
+class ThreadState(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(eq=False)
+class HelplineThread:
+    """A conversation between one applicant and the help-line staff group (DESIGN.md, "Staff").
+    Its id is the thread number staff see (#12)."""
+
+    user_id: int
+    chat_id: int  # the applicant's private chat, where staff replies go
+    programme: str | None
+    locale: str  # the applicant's language: staff replies are introduced in it
+    question: str  # masked, as posted to the group
+    opened_at: datetime
+    state: str = ThreadState.OPEN
+    closed_at: datetime | None = None
+    closed_by: str | None = None  # "applicant", or the external id of the staff member
+    id: int | None = None
+
+
+class ThreadMessageKind(StrEnum):
+    QUESTION = "question"  # the bot's post that opened the thread
+    FOLLOW_UP = "follow_up"  # the bot's post of an applicant's later message
+    NOTICE = "notice"  # another bot message of the thread (a delivery confirmation, a close)
+    STAFF = "staff"  # a staff member's reply, delivered to the applicant
+
+
+@dataclass(eq=False)
+class ThreadMessage:
+    """One message of a thread in the staff group: the (chat, message id) → thread mapping that lets
+    a reply reach the right applicant, and nobody else. ``text`` is masked when it is the
+    applicant's, as written when it is staff's (a staff answer may become an FAQ entry)."""
+
+    thread_id: int
+    chat_id: int
+    message_id: int
+    kind: str
+    text: str
+    at: datetime
+    author: str | None = None  # the staff member's external id for STAFF messages
+    id: int | None = None
+
+
+@dataclass(eq=False)
+class StaffFaqEntry:
+    """An FAQ entry written by help-line staff (``/faq add``): a thread's question and a staff
+    answer, in the staff member's language, merged into the knowledge base as ``staff-<id>``."""
+
+    programme: str | None  # the thread's programme; None: every programme
+    locale: str
+    question: str
+    answer: str
+    source: str
+    added_by: str  # the staff member's external id
+    added_at: datetime
+    thread_id: int | None = None
     id: int | None = None

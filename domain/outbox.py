@@ -144,10 +144,11 @@ async def claim_due(uow: UnitOfWork, now: datetime, limit: int) -> Claim:
     passed, the person gone), so fewer may be ready than were claimed."""
     async with uow:
         claimed = await uow.outbox.claim(now, limit)
+        users = await uow.users.many({message.user_id for message in claimed})
         ready: list[Delivery] = []
         for message in claimed:
             assert message.id is not None
-            user = await uow.users.get(message.user_id)
+            user = users.get(message.user_id)
             when = deliverable_at(message, user, now) if user is not None else None
             if user is None or when is None:
                 reason = _why_not(message, user, now)
@@ -168,9 +169,11 @@ def _why_not(message: OutboxMessage, user: ChatUser | None, now: datetime) -> st
     return DEADLINE_PASSED
 
 
-async def record_sent(uow: UnitOfWork, message_id: int, at: datetime) -> None:
+async def record_sent(uow: UnitOfWork, message_ids: Collection[int], at: datetime) -> None:
+    """Marks sends in batches: one transaction per message would cap the sender's rate (SQLite has one
+    writer), and a crash before the mark only means the few in the batch are sent again."""
     async with uow:
-        await uow.outbox.mark_sent(message_id, at)
+        await uow.outbox.mark_sent(message_ids, at)
         await uow.commit()
 
 

@@ -13,6 +13,7 @@ from typing import Protocol, Self
 
 from domain.model import (
     Account,
+    AskedQuestion,
     AuditEntry,
     ChatUser,
     DegreeApplication,
@@ -21,15 +22,18 @@ from domain.model import (
     EmailChallenge,
     ExamRegistration,
     GdApplication,
+    HelplineThread,
     Offer,
     Order,
     OutboxMessage,
     Payment,
     ProfileSection,
     SmsChallenge,
+    StaffFaqEntry,
     StaffMember,
     StoredVerification,
     Submission,
+    ThreadMessage,
     Upload,
     VerificationOutcome,
     YearCatalog,
@@ -38,6 +42,10 @@ from domain.model import (
 
 class ChatUserRepository(Protocol):
     async def get(self, user_id: int) -> ChatUser | None: ...
+
+    async def many(self, user_ids: Collection[int]) -> dict[int, ChatUser]:
+        """Those of the ids that exist, in one query."""
+        ...
 
     async def find(self, channel: str, external_id: str) -> ChatUser | None: ...
 
@@ -369,8 +377,8 @@ class OutboxRepository(Protocol):
         once this one commits: non-bulk first, then the oldest due (then by id). Returned in that order."""
         ...
 
-    async def mark_sent(self, message_id: int, at: datetime) -> None:
-        """SENT, one attempt more."""
+    async def mark_sent(self, message_ids: Collection[int], at: datetime) -> None:
+        """SENT, one attempt more, in one statement."""
         ...
 
     async def mark_failed(self, message_id: int, error: str) -> None:
@@ -404,6 +412,58 @@ class OutboxRepository(Protocol):
         ...
 
 
+class AskedQuestionRepository(Protocol):
+    """Questions asked of the FAQ (domain/helpline.py), for ``baoming faq stats``."""
+
+    async def add(self, question: AskedQuestion) -> AskedQuestion: ...
+
+    async def get_for_user(self, question_id: int, user_id: int) -> AskedQuestion | None:
+        """The question only if that person asked it: a button never reaches another's."""
+        ...
+
+    async def latest_of(self, user_id: int) -> AskedQuestion | None: ...
+
+    async def counts(self) -> dict[str, int]:
+        """How many questions of each outcome are stored (outcomes without any are absent)."""
+        ...
+
+    async def most_asked_unanswered(self, limit: int) -> list[tuple[str, int]]:
+        """The texts the FAQ had no answer for, most asked first (then alphabetically), with counts."""
+        ...
+
+
+class HelplineThreadRepository(Protocol):
+    """Help-line threads and their messages in the staff group (domain/helpline.py)."""
+
+    async def get(self, thread_id: int) -> HelplineThread | None: ...
+
+    async def open_of(self, user_id: int) -> HelplineThread | None:
+        """The person's open thread, if any (at most one: domain/helpline.py opens no second)."""
+        ...
+
+    async def add(self, thread: HelplineThread) -> HelplineThread: ...
+
+    async def add_message(self, message: ThreadMessage) -> ThreadMessage:
+        """Store the mapping; one per chat and message id."""
+        ...
+
+    async def message_at(self, chat_id: int, message_id: int) -> ThreadMessage | None: ...
+
+    async def latest_message(self, thread_id: int, kind: str) -> ThreadMessage | None:
+        """The thread's newest message of this kind (its latest staff answer, for ``/faq add``)."""
+        ...
+
+
+class StaffFaqRepository(Protocol):
+    """FAQ entries written by help-line staff (``/faq add``)."""
+
+    async def add(self, entry: StaffFaqEntry) -> StaffFaqEntry: ...
+
+    async def listed(self) -> list[StaffFaqEntry]:
+        """Every entry, oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     users: ChatUserRepository
     accounts: AccountRepository
@@ -424,6 +484,9 @@ class UnitOfWork(Protocol):
     orders: OrderRepository
     payments: PaymentRepository
     outbox: OutboxRepository
+    asked_questions: AskedQuestionRepository
+    helpline_threads: HelplineThreadRepository
+    staff_faq: StaffFaqRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -120,6 +120,10 @@ class FakeChatUserRepository:
     async def get(self, user_id: int) -> ChatUser | None:
         return self._guard.tables().users.get(user_id)
 
+    async def many(self, user_ids: Collection[int]) -> dict[int, ChatUser]:
+        users = self._guard.tables().users
+        return {user_id: users[user_id] for user_id in user_ids if user_id in users}
+
     async def find(self, channel: str, external_id: str) -> ChatUser | None:
         users = self._guard.tables().users.values()
         return next((u for u in users if (u.channel, u.external_id) == (channel, external_id)), None)
@@ -733,10 +737,11 @@ class FakeOutboxRepository:
     def _one(self, message_id: int) -> OutboxMessage:
         return self._guard.tables().outbox[message_id]
 
-    async def mark_sent(self, message_id: int, at: datetime) -> None:
-        message = self._one(message_id)
-        message.state, message.sent_at = OutboxState.SENT, at
-        message.attempts += 1
+    async def mark_sent(self, message_ids: Collection[int], at: datetime) -> None:
+        for message_id in message_ids:
+            message = self._one(message_id)
+            message.state, message.sent_at = OutboxState.SENT, at
+            message.attempts += 1
 
     async def mark_failed(self, message_id: int, error: str) -> None:
         message = self._one(message_id)

@@ -21,11 +21,15 @@ from bot.db.tables import (
     education_records,
     email_challenges,
     exam_registrations,
+    faq_questions,
+    faq_staff_entries,
     gd_applications,
     gd_base_specialties,
     gd_catalog_years,
     gd_specialties,
     gd_training_bases,
+    helpline_messages,
+    helpline_threads,
     offers,
     orders,
     outbox_messages,
@@ -38,6 +42,7 @@ from bot.db.tables import (
 )
 from domain.model import (
     Account,
+    AskedQuestion,
     AuditEntry,
     ChatUser,
     DegreeApplication,
@@ -45,6 +50,7 @@ from domain.model import (
     EmailChallenge,
     ExamRegistration,
     GdApplication,
+    HelplineThread,
     Offer,
     OfferState,
     Order,
@@ -53,11 +59,15 @@ from domain.model import (
     OutboxState,
     Payment,
     ProfileSection,
+    QuestionOutcome,
     SmsChallenge,
     Specialty,
+    StaffFaqEntry,
     StaffMember,
     StoredVerification,
     Submission,
+    ThreadMessage,
+    ThreadState,
     TrainingBase,
     Upload,
     YearCatalog,
@@ -70,6 +80,10 @@ class SqlChatUserRepository:
 
     async def get(self, user_id: int) -> ChatUser | None:
         return await self._session.get(ChatUser, user_id)
+
+    async def many(self, user_ids: Collection[int]) -> dict[int, ChatUser]:
+        found = await self._session.scalars(select(ChatUser).where(chat_users.c.id.in_(user_ids)))
+        return {user.id or 0: user for user in found}
 
     async def find(self, channel: str, external_id: str) -> ChatUser | None:
         query = select(ChatUser).where(
@@ -795,9 +809,12 @@ class SqlOutboxRepository:
         )
         return list(await self._session.scalars(query))
 
-    async def mark_sent(self, message_id: int, at: datetime) -> None:
-        await self._update_one(
-            message_id, state=OutboxState.SENT.value, sent_at=at, attempts=outbox_messages.c.attempts + 1
+    async def mark_sent(self, message_ids: Collection[int], at: datetime) -> None:
+        await self._update(
+            [outbox_messages.c.id.in_(message_ids)],
+            state=OutboxState.SENT.value,
+            sent_at=at,
+            attempts=outbox_messages.c.attempts + 1,
         )
 
     async def mark_failed(self, message_id: int, error: str) -> None:
@@ -868,3 +885,100 @@ class SqlOutboxRepository:
     async def _update(self, conditions: list[Any], **values: Any) -> int:
         result = await self._session.execute(update(outbox_messages).where(*conditions).values(**values))
         return cast("CursorResult[Any]", result).rowcount
+
+
+class SqlAskedQuestionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, question: AskedQuestion) -> AskedQuestion:
+        self._session.add(question)
+        await self._session.flush()
+        return question
+
+    async def get_for_user(self, question_id: int, user_id: int) -> AskedQuestion | None:
+        query = select(AskedQuestion).where(
+            faq_questions.c.id == question_id, faq_questions.c.user_id == user_id
+        )
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def latest_of(self, user_id: int) -> AskedQuestion | None:
+        query = (
+            select(AskedQuestion)
+            .where(faq_questions.c.user_id == user_id)
+            .order_by(faq_questions.c.asked_at.desc(), faq_questions.c.id.desc())
+            .limit(1)
+        )
+        return (await self._session.scalars(query)).first()
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self._session.execute(
+            select(faq_questions.c.outcome, func.count()).group_by(faq_questions.c.outcome)
+        )
+        return {outcome: count for outcome, count in rows}
+
+    async def most_asked_unanswered(self, limit: int) -> list[tuple[str, int]]:
+        count = func.count().label("count")
+        query = (
+            select(faq_questions.c.text, count)
+            .where(faq_questions.c.entry_id.is_(None), faq_questions.c.outcome != QuestionOutcome.ANSWERED)
+            .group_by(faq_questions.c.text)
+            .order_by(count.desc(), faq_questions.c.text)
+            .limit(limit)
+        )
+        return [(text, number) for text, number in await self._session.execute(query)]
+
+
+class SqlHelplineThreadRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, thread_id: int) -> HelplineThread | None:
+        return await self._session.get(HelplineThread, thread_id)
+
+    async def open_of(self, user_id: int) -> HelplineThread | None:
+        query = (
+            select(HelplineThread)
+            .where(helpline_threads.c.user_id == user_id, helpline_threads.c.state == ThreadState.OPEN)
+            .order_by(helpline_threads.c.id.desc())
+            .limit(1)
+        )
+        return (await self._session.scalars(query)).first()
+
+    async def add(self, thread: HelplineThread) -> HelplineThread:
+        self._session.add(thread)
+        await self._session.flush()
+        return thread
+
+    async def add_message(self, message: ThreadMessage) -> ThreadMessage:
+        self._session.add(message)
+        await self._session.flush()
+        return message
+
+    async def message_at(self, chat_id: int, message_id: int) -> ThreadMessage | None:
+        query = select(ThreadMessage).where(
+            helpline_messages.c.chat_id == chat_id, helpline_messages.c.message_id == message_id
+        )
+        return (await self._session.scalars(query)).one_or_none()
+
+    async def latest_message(self, thread_id: int, kind: str) -> ThreadMessage | None:
+        query = (
+            select(ThreadMessage)
+            .where(helpline_messages.c.thread_id == thread_id, helpline_messages.c.kind == kind)
+            .order_by(helpline_messages.c.id.desc())
+            .limit(1)
+        )
+        return (await self._session.scalars(query)).first()
+
+
+class SqlStaffFaqRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, entry: StaffFaqEntry) -> StaffFaqEntry:
+        self._session.add(entry)
+        await self._session.flush()
+        return entry
+
+    async def listed(self) -> list[StaffFaqEntry]:
+        return list(await self._session.scalars(select(StaffFaqEntry).order_by(faq_staff_entries.c.id)))

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Computed,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -32,6 +33,7 @@ from sqlalchemy.orm import registry
 
 from domain.model import (
     Account,
+    AskedQuestion,
     AuditEntry,
     ChatUser,
     DegreeApplication,
@@ -40,6 +42,7 @@ from domain.model import (
     EmailChallenge,
     ExamRegistration,
     GdApplication,
+    HelplineThread,
     Offer,
     OfferState,
     Order,
@@ -47,9 +50,11 @@ from domain.model import (
     Payment,
     ProfileSection,
     SmsChallenge,
+    StaffFaqEntry,
     StaffMember,
     StoredVerification,
     Submission,
+    ThreadMessage,
     Upload,
 )
 
@@ -548,6 +553,71 @@ outbox_messages = Table(
     Index(None, "user_id", "state"),  # a person's queued rows (cancel, block, unblock)
 )
 
+# The help line (issue 8, domain/helpline.py). Questions asked of the FAQ, masked, for its statistics.
+faq_questions = Table(
+    "faq_questions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("chat_users.id", ondelete="CASCADE"), nullable=False),
+    Column("programme", String(32), nullable=True),
+    Column("locale", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("entry_id", String(64), nullable=True),
+    Column("score", Float, nullable=True),
+    Column("asked_at", UtcDateTime, nullable=False),
+    Index(None, "user_id", "asked_at"),  # a person's latest question (/human)
+    Index(None, "outcome", "text"),  # the unanswered questions most asked
+)
+
+# A conversation of one applicant with the staff group; its id is the thread number staff see.
+helpline_threads = Table(
+    "helpline_threads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("chat_users.id", ondelete="CASCADE"), nullable=False),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("programme", String(32), nullable=True),
+    Column("locale", String(16), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("opened_at", UtcDateTime, nullable=False),
+    Column("closed_at", UtcDateTime, nullable=True),
+    Column("closed_by", String(64), nullable=True),
+    Index(None, "user_id", "state"),
+)
+
+# The staff group's messages of each thread: a reply finds its thread (and so its one applicant) here.
+helpline_messages = Table(
+    "helpline_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("thread_id", Integer, ForeignKey("helpline_threads.id", ondelete="CASCADE"), nullable=False),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("message_id", BigInteger, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("author", String(64), nullable=True),
+    Column("at", UtcDateTime, nullable=False),
+    UniqueConstraint("chat_id", "message_id"),
+    Index(None, "thread_id"),
+)
+
+# FAQ entries written by staff (/faq add); they outlive the thread they came from.
+faq_staff_entries = Table(
+    "faq_staff_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("programme", String(32), nullable=True),
+    Column("locale", String(16), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("added_by", String(64), nullable=False),
+    Column("added_at", UtcDateTime, nullable=False),
+    Column("thread_id", Integer, ForeignKey("helpline_threads.id", ondelete="SET NULL"), nullable=True),
+)
+
 mapper_registry = registry(metadata=metadata)
 
 
@@ -574,3 +644,7 @@ def start_mappers() -> None:
     mapper_registry.map_imperatively(Order, orders)
     mapper_registry.map_imperatively(Payment, payments)
     mapper_registry.map_imperatively(OutboxMessage, outbox_messages)
+    mapper_registry.map_imperatively(AskedQuestion, faq_questions)
+    mapper_registry.map_imperatively(HelplineThread, helpline_threads)
+    mapper_registry.map_imperatively(ThreadMessage, helpline_messages)
+    mapper_registry.map_imperatively(StaffFaqEntry, faq_staff_entries)

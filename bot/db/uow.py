@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories import (
     SqlAccountRepository,
+    SqlAskedQuestionRepository,
     SqlAuditRepository,
     SqlChatUserRepository,
     SqlDegreeApplicationRepository,
@@ -15,12 +16,14 @@ from bot.db.repositories import (
     SqlExamRegistrationRepository,
     SqlGdApplicationRepository,
     SqlGdCatalogRepository,
+    SqlHelplineThreadRepository,
     SqlOfferRepository,
     SqlOrderRepository,
     SqlOutboxRepository,
     SqlPaymentRepository,
     SqlProfileSectionRepository,
     SqlSmsChallengeRepository,
+    SqlStaffFaqRepository,
     SqlStaffRepository,
     SqlSubmissionRepository,
     SqlUploadRepository,
@@ -28,6 +31,7 @@ from bot.db.repositories import (
 )
 from domain.ports import (
     AccountRepository,
+    AskedQuestionRepository,
     AuditRepository,
     ChatUserRepository,
     DegreeApplicationRepository,
@@ -36,12 +40,14 @@ from domain.ports import (
     ExamRegistrationRepository,
     GdApplicationRepository,
     GdCatalogRepository,
+    HelplineThreadRepository,
     OfferRepository,
     OrderRepository,
     OutboxRepository,
     PaymentRepository,
     ProfileSectionRepository,
     SmsChallengeRepository,
+    StaffFaqRepository,
     StaffRepository,
     SubmissionRepository,
     UploadRepository,
@@ -75,6 +81,9 @@ class SqlUnitOfWork:
     orders: OrderRepository
     payments: PaymentRepository
     outbox: OutboxRepository
+    asked_questions: AskedQuestionRepository
+    helpline_threads: HelplineThreadRepository
+    staff_faq: StaffFaqRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -104,6 +113,9 @@ class SqlUnitOfWork:
         self.orders = SqlOrderRepository(session)
         self.payments = SqlPaymentRepository(session)
         self.outbox = SqlOutboxRepository(session)
+        self.asked_questions = SqlAskedQuestionRepository(session)
+        self.helpline_threads = SqlHelplineThreadRepository(session)
+        self.staff_faq = SqlStaffFaqRepository(session)
         return self
 
     async def __aexit__(

@@ -12,6 +12,10 @@ person paying it (`user_pays`) sends the bot a `pre_checkout_query` that it must
 reaches the bot as the person's `successful_payment` message and `Emulator.payments`. Every attempt's
 outcome (paid, declined with the bot's error message, expired) is kept (`pay_outcome`).
 
+Group chats (`add_group`) are supergroups the bot belongs to with privacy mode off: every message a
+member sends there reaches the bot, and a reply carries the replied message in `reply_to_message` as
+Telegram does. The bot may reply too (`reply_parameters`, or the older `reply_to_message_id`).
+
 Limits and error texts follow the Bot API (see AIOGRAM-NOTES.md §3).
 """
 
@@ -26,7 +30,7 @@ import mimetypes
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from html.parser import HTMLParser
@@ -91,6 +95,7 @@ class Limits:
     messages_per_second: float = 30.0
     chat_messages_per_second: float = 1.0
     chat_burst: int = 3
+    group_messages_per_minute: float = 20.0  # on top of the per-chat pace, in a group
     max_text_length: int = 4096
     max_caption_length: int = 1024
     max_callback_data_bytes: int = 64
@@ -209,6 +214,7 @@ class StoredMessage:
     photo: list[StoredFile] = field(default_factory=list)
     invoice: Invoice | None = None
     successful_payment: Payment | None = None
+    reply_to_message_id: int | None = None  # in the same chat
     edit_date: int | None = None
     deleted: bool = False
 
@@ -343,6 +349,11 @@ class Chat:
     blocked: bool = False  # the user blocked the bot
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     next_message_id: int = 1
+    member_ids: set[int] = field(default_factory=set)  # of a group, besides the bot
+
+    @property
+    def is_group(self) -> bool:
+        return self.type in {"group", "supergroup"}
 
     def to_json(self) -> JsonDict:
         body: JsonDict = {"id": self.id, "type": self.type}
@@ -672,6 +683,7 @@ class Emulator:
             self.limits.messages_per_second, self.limits.messages_per_second, rate_clock()
         )
         self._chat_buckets: dict[int, _TokenBucket] = {}
+        self._group_buckets: dict[int, _TokenBucket] = {}
         self._last_activity: dict[int, float] = {}
         self._revision = 0
         self._changed = asyncio.Event()
@@ -752,6 +764,34 @@ class Emulator:
             self, self.add_user(user_id, first_name, language_code=language_code, username=username)
         )
 
+    def add_group(
+        self, chat_id: int, title: str, *, member_ids: Iterable[int] = (), chat_type: str = "supergroup"
+    ) -> Chat:
+        """A group the bot is a member of, with privacy mode off (it receives every message), and
+        these users (created first with `add_user`) as members. Adding it again adds the members."""
+        if chat_id >= 0:
+            raise ValueError("group and supergroup ids are negative on Telegram")
+        if chat_type not in {"group", "supergroup"}:
+            raise ValueError(f"{chat_type!r} is not a group chat type")
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            chat = Chat(chat_id, chat_type, title=title, next_message_id=self._first_message_id)
+            self._chats[chat_id] = chat
+        for user_id in member_ids:
+            self.add_member(chat_id, user_id)
+        return chat
+
+    def add_member(self, chat_id: int, user_id: int) -> None:
+        chat = self._chat(chat_id)
+        if not chat.is_group:
+            raise ValueError(f"chat {chat_id} is not a group")
+        if user_id not in self._users:
+            raise KeyError(f"no user {user_id}: create them first")
+        chat.member_ids.add(user_id)
+
+    def group_member_ids(self, chat_id: int) -> frozenset[int]:
+        return frozenset(self._chat(chat_id).member_ids)
+
     def set_blocked(self, user_id: int, blocked: bool = True) -> None:
         """The user blocks (or unblocks) the bot: sends to them answer 403 like Telegram."""
         self._chat(user_id).blocked = blocked
@@ -774,31 +814,51 @@ class Emulator:
         """Grows with every change of any chat log; clients use it to find what is new."""
         return self._revision
 
-    def user_sends_text(self, user_id: int, text: str) -> StoredMessage:
+    def user_sends_text(
+        self, user_id: int, text: str, *, chat_id: int | None = None, reply_to_message_id: int | None = None
+    ) -> StoredMessage:
+        """The user sends text in `chat_id` (default: their private chat with the bot), optionally as a
+        reply to a message shown there; the bot's update then holds it in `reply_to_message`."""
         if not text:
             raise ValueError("Telegram clients do not send empty messages")
-        message = self._store_user_message(user_id, text=text, entities=_command_entities(text))
+        message = self._store_user_message(
+            user_id,
+            chat_id,
+            reply_to_message_id,
+            text=text,
+            entities=_command_entities(text),
+        )
         self._queue_message_update(message)
         return message
 
     def user_sends_document(
-        self, user_id: int, data: bytes, file_name: str, mime_type: str, *, caption: str | None = None
+        self,
+        user_id: int,
+        data: bytes,
+        file_name: str,
+        mime_type: str,
+        *,
+        caption: str | None = None,
+        chat_id: int | None = None,
     ) -> StoredMessage:
         if len(data) > self.limits.max_upload_bytes:
             raise ValueError(
                 "Telegram accepts files up to 2 GB from users, but this exceeds the bot upload limit"
             )
-        document = self._store_file("documents", data, user_id, file_name=file_name, mime_type=mime_type)
-        message = self._store_user_message(user_id, caption=caption, document=document)
+        where = user_id if chat_id is None else chat_id
+        document = self._store_file("documents", data, where, file_name=file_name, mime_type=mime_type)
+        message = self._store_user_message(user_id, chat_id, None, caption=caption, document=document)
         self._queue_message_update(message)
         return message
 
-    def user_sends_photo(self, user_id: int, data: bytes, *, caption: str | None = None) -> StoredMessage:
+    def user_sends_photo(
+        self, user_id: int, data: bytes, *, caption: str | None = None, chat_id: int | None = None
+    ) -> StoredMessage:
         try:
-            sizes = self._store_photo(data, user_id)
+            sizes = self._store_photo(data, user_id if chat_id is None else chat_id)
         except ApiError as error:
             raise ValueError(f"not an image Telegram could process: {error.description}") from None
-        message = self._store_user_message(user_id, caption=caption, photo=sizes)
+        message = self._store_user_message(user_id, chat_id, None, caption=caption, photo=sizes)
         self._queue_message_update(message)
         return message
 
@@ -825,6 +885,8 @@ class Emulator:
         presser = self._users[user_id] if user_id is not None else chat.user
         if presser is None:
             raise ValueError("say which user pressed the button in a group chat")
+        if chat.is_group and presser.id not in chat.member_ids:
+            raise ValueError(f"user {presser.id} is not a member of group {chat_id}")
         query_id = str(self._next_callback_id)
         self._next_callback_id += 1
         self._callback_queries[query_id] = _CallbackQuery(query_id, chat_id, message_id)
@@ -1034,7 +1096,7 @@ class Emulator:
         return {
             **self.bot_json(),
             "can_join_groups": True,
-            "can_read_all_group_messages": False,
+            "can_read_all_group_messages": True,  # privacy mode off: groups deliver every message
             "supports_inline_queries": False,
             "can_connect_to_business": False,
             "has_main_web_app": False,
@@ -1080,8 +1142,11 @@ class Emulator:
             params, "text", "parse_mode", "entities", self.limits.max_text_length
         )
         markup = self._inline_markup(params)
+        reply_to = self._reply_target(params, chat)
         self._take_send_slot(chat.id)
-        message = self._store_bot_message(chat, text=text, entities=entities, reply_markup=markup)
+        message = self._store_bot_message(
+            chat, text=text, entities=entities, reply_markup=markup, reply_to_message_id=reply_to
+        )
         return self._message_json(message)
 
     def _edit_message_text(self, params: _Params) -> JsonDict:
@@ -1157,9 +1222,15 @@ class Emulator:
             )
         caption, entities = self._caption(params)
         markup = self._inline_markup(params)
+        reply_to = self._reply_target(params, chat)
         self._take_send_slot(chat.id)
         message = self._store_bot_message(
-            chat, caption=caption, caption_entities=entities, reply_markup=markup, document=document
+            chat,
+            caption=caption,
+            caption_entities=entities,
+            reply_markup=markup,
+            document=document,
+            reply_to_message_id=reply_to,
         )
         return self._message_json(message)
 
@@ -1178,9 +1249,15 @@ class Emulator:
             sizes = self._store_photo(source.data, chat.id)
         caption, entities = self._caption(params)
         markup = self._inline_markup(params)
+        reply_to = self._reply_target(params, chat)
         self._take_send_slot(chat.id)
         message = self._store_bot_message(
-            chat, caption=caption, caption_entities=entities, reply_markup=markup, photo=sizes
+            chat,
+            caption=caption,
+            caption_entities=entities,
+            reply_markup=markup,
+            photo=sizes,
+            reply_to_message_id=reply_to,
         )
         return self._message_json(message)
 
@@ -1197,8 +1274,11 @@ class Emulator:
             first_row = markup["inline_keyboard"][0] if markup["inline_keyboard"] else []
             if not first_row or first_row[0].get("pay") is not True:
                 raise _bad_request("REPLY_MARKUP_BUY_EMPTY")  # the first button must be the Pay button
+        reply_to = self._reply_target(params, chat)
         self._take_send_slot(chat.id)
-        message = self._store_bot_message(chat, invoice=invoice, reply_markup=markup)
+        message = self._store_bot_message(
+            chat, invoice=invoice, reply_markup=markup, reply_to_message_id=reply_to
+        )
         return self._message_json(message)
 
     def _answer_pre_checkout_query(self, params: _Params) -> bool:
@@ -1383,6 +1463,35 @@ class Emulator:
                     raise _bad_request("BUTTON_DATA_INVALID")
         return {"inline_keyboard": [[dict(button) for button in row] for row in rows]}
 
+    def _reply_target(self, params: _Params, chat: Chat) -> int | None:
+        """The message a send replies to: `reply_parameters` (Bot API 7.0) or the older
+        `reply_to_message_id` with `allow_sending_without_reply`. A missing or deleted message is
+        refused unless sending without the reply is allowed (then it is sent as a plain message)."""
+        reply_parameters = params.json("reply_parameters")
+        if reply_parameters is not None:
+            if not isinstance(reply_parameters, dict):
+                raise _bad_request("can't parse reply parameters JSON object")
+            try:
+                message_id = int(reply_parameters["message_id"])
+            except (KeyError, TypeError, ValueError):
+                raise _bad_request("can't parse reply parameters JSON object") from None
+            other_chat = reply_parameters.get("chat_id")
+            if other_chat is not None and str(other_chat) != str(chat.id):
+                # Telegram shows such a reply as `external_reply`; nothing here needs it yet.
+                raise _bad_request("the sandbox supports replies within the same chat only")
+            allowed_without = bool(reply_parameters.get("allow_sending_without_reply"))
+        else:
+            found = params.integer("reply_to_message_id")
+            if found is None:
+                return None
+            message_id, allowed_without = found, params.flag("allow_sending_without_reply")
+        target = chat.messages.get(message_id)
+        if target is None or target.deleted:
+            if allowed_without:
+                return None
+            raise _bad_request("message to be replied not found")
+        return message_id
+
     def _invoice(self, params: _Params) -> Invoice:
         """sendInvoice's parameters checked in the order and words of the Bot API server, tdlib and
         Telegram (INVOICE_PAYLOAD_INVALID, CURRENCY_INVALID, PAYMENT_PROVIDER_INVALID); the words for
@@ -1485,7 +1594,15 @@ class Emulator:
         if bucket is None:
             bucket = _TokenBucket(self.limits.chat_messages_per_second, self.limits.chat_burst, now)
             self._chat_buckets[chat_id] = bucket
-        wait = max(bucket.wait_needed(now), self._global_bucket.wait_needed(now))
+        buckets = [bucket, self._global_bucket]
+        if self._chat(chat_id).is_group:  # Telegram: about 20 messages a minute in one group
+            group_bucket = self._group_buckets.get(chat_id)
+            if group_bucket is None:
+                per_minute = self.limits.group_messages_per_minute
+                group_bucket = _TokenBucket(per_minute / 60, per_minute, now)
+                self._group_buckets[chat_id] = group_bucket
+            buckets.append(group_bucket)
+        wait = max(b.wait_needed(now) for b in buckets)
         if wait > 0:
             retry_after = max(1, math.ceil(wait))
             raise ApiError(
@@ -1493,8 +1610,8 @@ class Emulator:
                 f"Too Many Requests: retry after {retry_after}",
                 retry_after=retry_after,
             )
-        bucket.take()
-        self._global_bucket.take()
+        for taken in buckets:
+            taken.take()
 
     def _commands_key(self, params: _Params) -> tuple[str, str]:
         scope = params.json("scope")
@@ -1575,10 +1692,23 @@ class Emulator:
     def _store_bot_message(self, chat: Chat, **content: Any) -> StoredMessage:
         return self._new_message(chat, None, **content)
 
-    def _store_user_message(self, user_id: int, **content: Any) -> StoredMessage:
+    def _store_user_message(
+        self, user_id: int, chat_id: int | None, reply_to_message_id: int | None, **content: Any
+    ) -> StoredMessage:
+        """A user's message in their private chat (`chat_id` None) or in a group they are a member of;
+        an app only lets them reply to a message shown in that chat."""
         if user_id not in self._users:
             raise KeyError(f"no user {user_id}: create them first")
-        return self._new_message(self._chat(user_id), user_id, **content)
+        chat = self._chat(user_id if chat_id is None else chat_id)
+        if chat.is_group and user_id not in chat.member_ids:
+            raise ValueError(f"user {user_id} is not a member of group {chat.id}")
+        if chat.type == "private" and chat.id != user_id:
+            raise ValueError(f"user {user_id} cannot write in the private chat of user {chat.id}")
+        if reply_to_message_id is not None:
+            replied = chat.messages.get(reply_to_message_id)
+            if replied is None or replied.deleted:
+                raise ValueError(f"message {reply_to_message_id} is not shown in chat {chat.id}")
+        return self._new_message(chat, user_id, reply_to_message_id=reply_to_message_id, **content)
 
     def _mark_edited(self, message: StoredMessage) -> None:
         self._revision += 1
@@ -1609,7 +1739,7 @@ class Emulator:
             self._queue = [u for u in self._queue if u.kind in allowed]
             self._touch()
 
-    def _message_json(self, message: StoredMessage) -> JsonDict:
+    def _message_json(self, message: StoredMessage, *, with_reply: bool = True) -> JsonDict:
         chat = self._chat(message.chat_id)
         sender = self.bot_json() if message.sender_id is None else self._users[message.sender_id].to_json()
         body: JsonDict = {
@@ -1638,6 +1768,10 @@ class Emulator:
             body["successful_payment"] = message.successful_payment.to_json()
         if message.reply_markup is not None:
             body["reply_markup"] = message.reply_markup
+        replied = chat.messages.get(message.reply_to_message_id) if message.reply_to_message_id else None
+        if with_reply and replied is not None and not replied.deleted:
+            # Bot API: the replied message "will not contain further reply_to_message fields".
+            body["reply_to_message"] = self._message_json(replied, with_reply=False)
         return body
 
     def _record(self, method: str, chat_id: int | None, status: int, description: str | None) -> None:

@@ -3,6 +3,9 @@
 Used by ``make run`` without BOT_TOKEN (terminal chat), by the transcript player and by the
 end-to-end tests. ``restart_bot`` stops the bot and builds a new one on the same database, as a
 process restart would.
+
+The help-line's staff group exists from the start (``helpline``, id ``HELPLINE_CHAT_ID``, given to the
+bot as its ``HELPLINE_CHAT_ID`` setting); staff join it with ``sandbox.helpline.add(person)``.
 """
 
 import asyncio
@@ -23,11 +26,17 @@ from bot.mail import SmtpEmailSender
 from bot.sandbox.emulator import Emulator, Limits
 from bot.sandbox.http_api import EmulatorServer
 from bot.sandbox.mail_server import LoopbackSmtpServer
-from bot.sandbox.people import Person
+from bot.sandbox.people import Group, Person
 from bot.sms import SmsInbox
 from domain.clock import SandboxClock
 
 logger = logging.getLogger(__name__)
+
+# The staff group of the help-line: a fixed supergroup id, so that a kept sandbox database and the
+# bot's setting agree across runs.
+HELPLINE_CHAT_ID = -1001000000001
+HELPLINE_TITLE = "报名助手 咨询组 (sandbox)"
+HELPLINE = "helpline"  # its name in transcripts and in Sandbox.group
 
 
 class Sandbox:
@@ -52,10 +61,14 @@ class Sandbox:
         self.mail_server = LoopbackSmtpServer()
         self.mail = self.mail_server.inbox
         self.email_sender: SmtpEmailSender | None = None
+        self.helpline_chat_id = HELPLINE_CHAT_ID
+        self.helpline = Group(self.emulator, HELPLINE_CHAT_ID, HELPLINE_TITLE)
+        self._groups: dict[str, Group] = {HELPLINE: self.helpline}
         self.settings = load_settings(
             bot_token=None,
             database_url=f"sqlite+aiosqlite:///{data_dir / 'sandbox.sqlite3'}",
             data_dir=data_dir,
+            helpline_chat_id=HELPLINE_CHAT_ID,
         )
         self.host, self.port = host, port
         self.base_url = ""
@@ -138,6 +151,16 @@ class Sandbox:
                 user_id += 1
             self._people[name] = self.emulator.person(user_id, name, language_code=language_code)
         return self._people[name]
+
+    def group(self, name: str) -> Group:
+        """The group chat called ``name`` (``helpline``: the staff group), created on first use with a
+        supergroup id derived from the name; the bot is in it and reads every message."""
+        if name not in self._groups:
+            chat_id = -1_002_000_000_000 - zlib.crc32(name.encode()) % 1_000_000_000
+            while any(group.chat_id == chat_id for group in self._groups.values()):
+                chat_id -= 1
+            self._groups[name] = Group(self.emulator, chat_id, name)
+        return self._groups[name]
 
     async def __aenter__(self) -> "Sandbox":
         await self.start()

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from bot.sandbox.emulator import PayOutcome
     from bot.sandbox.harness import Sandbox
     from bot.sandbox.mail_server import ReceivedMail
-    from bot.sandbox.people import Person, ShownMessage
+    from bot.sandbox.people import ChatLog, Group, Person, ShownMessage
     from bot.sms import Sms
 
 DEFAULT_WAIT = 10.0  # seconds an expectation waits for the bot (DESIGN.md: "waits up to 10 s")
@@ -60,9 +60,17 @@ class DeclareActor(Step):
 
 
 @dataclass(frozen=True)
+class DeclareGroup(Step):
+    group: str  # "helpline": the sandbox's help-line staff group; another name: a group of its own
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SendText(Step):
     actor: str
     text: str  # may hold the {sms} / {wrong-sms} placeholders, filled in when played
+    group: str | None = None  # None: the actor's private chat
+    reply_to: str | None = None  # a regex: reply to the newest bot message in the group matching it
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class Press(Step):
     actor: str
     label: str
     times: int  # 2: a double tap, the second press sent without waiting for the bot
+    group: str | None = None  # None: the actor's private chat
 
 
 @dataclass(frozen=True)
@@ -171,8 +180,12 @@ class TranscriptSyntaxError(ValueError):
 
 # ----- parsing
 
-_ACTOR_NAME = r"[^\s>?~+\-!.#\[\]{}]+"
+# "@" joins an actor to a group (staffA@helpline>) and ":" ends a group's name in its declaration.
+_ACTOR_NAME = r"[^\s>?~+\-!.#\[\]{}@:]+"
 _ACTOR_LINE = re.compile(rf"^(?P<actor>{_ACTOR_NAME})>\s?(?P<payload>.*)$")
+_GROUP_ACTOR_LINE = re.compile(rf"^(?P<actor>{_ACTOR_NAME})@(?P<group>{_ACTOR_NAME})>\s?(?P<payload>.*)$")
+_GROUP = re.compile(rf"^group\s+(?P<group>{_ACTOR_NAME})\s*:?(?P<members>(?:\s+{_ACTOR_NAME})+)$")
+_REPLY = re.compile(r"^reply\s+/(?P<pattern>(?:\\.|[^/\\])+)/(?:\s+(?P<text>.*))?$")
 _BOT_LINE = re.compile(rf"^bot(?:@(?P<actor>{_ACTOR_NAME}))?(?P<kind>[?~+\-!.])\s*(?P<rest>.*)$")
 _DECLARE = re.compile(rf"^actor\s+(?P<actor>{_ACTOR_NAME})(?:\s+lang=(?P<lang>[A-Za-z_-]+))?$")
 _STAFF = re.compile(
@@ -183,7 +196,19 @@ _DOUBLE_BUTTON = re.compile(r"^\[\[(?P<label>.+?)\]\]$")
 _DELTA_PART = re.compile(r"(\d+)\s*([dhms])")
 _DELTA = re.compile(r"^\+\s*(?:\d+\s*[dhms]\s*)+$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
-_RESERVED_ACTORS = {"bot", "sms", "mail", "pay", "pdf", "clock", "restart", "fault", "actor", "import"}
+_RESERVED_ACTORS = {
+    "bot",
+    "sms",
+    "mail",
+    "pay",
+    "pdf",
+    "clock",
+    "restart",
+    "fault",
+    "actor",
+    "import",
+    "group",
+}
 # In the latest e-mail: the bot's deep link, and a 6-digit code standing on its own.
 _MAIL_LINK = re.compile(r"https://t\.me/\w+\?start=(?P<payload>[\w-]+)")
 _MAIL_CODE = re.compile(r"(?<![\w-])\d{6}(?![\w-])")
@@ -201,6 +226,7 @@ def parse(text: str, path: Path) -> Transcript:
     title = ""
     steps: list[Step] = []
     actors: set[str] = set()  # those who have acted so far
+    groups: dict[str, set[str]] = {}  # declared groups and their members
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line:
@@ -210,7 +236,7 @@ def parse(text: str, path: Path) -> Transcript:
             continue
         try:
             step = _parse_line(line, number, path.parent)
-            _check_order(step, actors)
+            _check_order(step, actors, groups)
         except ValueError as error:
             raise TranscriptSyntaxError(path, number, str(error), line) from None
         steps.append(step)
@@ -258,24 +284,52 @@ def _parse_line(line: str, number: int, folder: Path) -> Step:
     if match := _DECLARE.match(line):
         actor = _actor_name(match["actor"])
         return DeclareActor(number, line, actor, match["lang"] or DEFAULT_LANGUAGE)
+    if line.startswith("group ") and (match := _GROUP.match(line)) is None:
+        raise ValueError("expected 'group NAME: MEMBER [MEMBER...]'")
+    if match := _GROUP.match(line):
+        members = tuple(_actor_name(member) for member in match["members"].split())
+        return DeclareGroup(number, line, _actor_name(match["group"]), members)
     if match := _BOT_LINE.match(line):
         return _parse_bot(match, number, line)
+    if match := _GROUP_ACTOR_LINE.match(line):
+        actor, group = _actor_name(match["actor"]), _actor_name(match["group"])
+        return _parse_group_action(actor, group, match["payload"].strip(), number, line)
     if match := _ACTOR_LINE.match(line):
         return _parse_action(_actor_name(match["actor"]), match["payload"].strip(), number, line, folder)
     raise ValueError(
-        "not a transcript line: expected 'NAME> ...', 'bot? ...', 'bot~ ...', 'bot+ [...]', "
-        "'bot- [...]', 'bot! deleted', 'bot.', 'sms? ...', 'mail? ...', 'pay? ...', 'pdf? ...', "
-        "'clock ...', 'restart', 'fault ...', "
-        "'actor NAME lang=..', 'staff NAME ROLE PROGRAMME [BASE]', "
+        "not a transcript line: expected 'NAME> ...', 'NAME@GROUP> ...', 'bot? ...', 'bot~ ...', "
+        "'bot+ [...]', 'bot- [...]', 'bot! deleted', 'bot.', 'sms? ...', 'mail? ...', 'pay? ...', "
+        "'pdf? ...', 'clock ...', 'restart', 'fault ...', "
+        "'actor NAME lang=..', 'group NAME: MEMBER...', 'staff NAME ROLE PROGRAMME [BASE]', "
         "'import registrations|catalog|records FILE' "
         "or a # comment"
     )
 
 
-def _check_order(step: Step, actors: set[str]) -> None:
+def _check_order(step: Step, actors: set[str], groups: dict[str, set[str]]) -> None:
     """Lines that only make sense after others: caught before anything is played."""
+    if isinstance(step, DeclareActor) and step.actor in groups:
+        raise ValueError(f"{step.actor!r} is a group, not an actor")
     if isinstance(step, DeclareActor) and step.actor in actors:
         raise ValueError(f"'actor {step.actor}' must come before {step.actor}'s first line")
+    if isinstance(step, DeclareGroup):
+        if step.group in actors:
+            raise ValueError(f"{step.group!r} is an actor; a group needs a name of its own")
+        if clash := next((m for m in step.members if m in groups or m == step.group), None):
+            raise ValueError(f"{clash!r} is a group, not an actor")
+        groups.setdefault(step.group, set()).update(step.members)
+        actors.update(step.members)  # their first line: 'actor NAME lang=..' must come before it
+        return
+    if isinstance(step, SendText | Press | SendFile | GrantStaff) and step.actor in groups:
+        raise ValueError(f"{step.actor!r} is a group: a member writes there with 'NAME@{step.actor}> ...'")
+    if isinstance(step, SendText | Press) and step.group is not None:
+        if step.group not in groups:
+            raise ValueError(f"no group {step.group!r} yet: declare it first, 'group {step.group}: NAME...'")
+        if step.actor not in groups[step.group]:
+            raise ValueError(
+                f"{step.actor} is not a member of {step.group}: add them to its line, "
+                f"'group {step.group}: {step.actor} ...'"
+            )
     if isinstance(step, SendText | Press | SendFile | GrantStaff):
         actors.add(step.actor)
     elif isinstance(step, ExpectMessage | ExpectNothing | ExpectDeleted) and not actors:  # noqa: SIM102
@@ -305,6 +359,30 @@ def _parse_action(actor: str, payload: str, number: int, line: str, folder: Path
                 raise ValueError(f"{command} needs a path (relative to the transcript)")
             return SendFile(number, line, actor, (folder / relative).resolve(), as_photo)
     return SendText(number, line, actor, payload)
+
+
+def _parse_group_action(actor: str, group: str, payload: str, number: int, line: str) -> Step:
+    """``NAME@GROUP> text``, ``NAME@GROUP> reply /pattern/ text`` or ``NAME@GROUP> [label]``."""
+    if not payload:
+        raise ValueError("nothing to send")
+    if match := _DOUBLE_BUTTON.match(payload):
+        return Press(number, line, actor, match["label"].strip(), times=2, group=group)
+    if match := _BUTTON.match(payload):
+        return Press(number, line, actor, match["label"].strip(), times=1, group=group)
+    if payload == "reply" or payload.startswith("reply "):
+        reply = _REPLY.match(payload)
+        if reply is None:
+            raise ValueError("expected 'NAME@GROUP> reply /pattern/ text'")
+        if not (reply["text"] or "").strip():
+            raise ValueError("a reply needs the text to send after its /pattern/")
+        try:
+            re.compile(reply["pattern"])
+        except re.error as error:
+            raise ValueError(f"not a valid regular expression: {error}") from None
+        return SendText(number, line, actor, reply["text"].strip(), group=group, reply_to=reply["pattern"])
+    if (command := payload.split(maxsplit=1)[0]) in {"/file", "/photo", "/pay"}:
+        raise ValueError(f"in a group an actor sends text, replies or presses buttons; not {command}")
+    return SendText(number, line, actor, payload, group=group)
 
 
 def _parse_bot(match: re.Match[str], number: int, line: str) -> Step:
@@ -481,10 +559,11 @@ def wrong_code(code: str) -> str:
 
 
 class _Reader:
-    """What one actor has read of their chat: unread bot messages in order, and the last one read."""
+    """What has been read of one chat (an actor's private chat, or a group): unread bot messages in
+    order, and the last one read."""
 
-    def __init__(self, person: Person) -> None:
-        self.person = person
+    def __init__(self, chat: ChatLog) -> None:
+        self.chat = chat
         self.unread: list[ShownMessage] = []
         self.last_read: ShownMessage | None = None
         self.texts: dict[
@@ -497,7 +576,7 @@ class _Reader:
         take in what changed. When nothing changed, pause briefly so that waiting callers do not spin.
         """
         try:
-            changes = await self.person.new_messages(quiet=quiet, timeout=max(timeout, POLL_INTERVAL))
+            changes = await self.chat.new_messages(quiet=quiet, timeout=max(timeout, POLL_INTERVAL))
         except TimeoutError:  # the bot is still busy; the caller's deadline decides
             changes = []
         for message in changes:
@@ -525,15 +604,23 @@ class _Reader:
 
 
 class Player:
-    """Plays one transcript against a running sandbox; each actor is created on first use."""
+    """Plays one transcript against a running sandbox; each actor is created on first use.
+
+    Readers are kept per chat: an actor's private chat under the actor's name, a group under the
+    group's name (parse() keeps the two apart). `last_chat` is where the last actor acted, so that a
+    bare ``bot?`` after ``staffA@helpline> ...`` looks at the group.
+    """
 
     def __init__(self, sandbox: Sandbox, transcript: Transcript, *, wait: float = DEFAULT_WAIT) -> None:
         self.sandbox = sandbox
         self.transcript = transcript
         self.wait = wait
         self.readers: dict[str, _Reader] = {}
+        self.people: dict[str, Person] = {}
+        self.groups: dict[str, Group] = {}
         self.languages: dict[str, str] = {}
         self.last_actor: str | None = None
+        self.last_chat: str | None = None
         self.last_matched: ShownMessage | None = None
         self.last_payment: PayOutcome | None = None
 
@@ -555,17 +642,35 @@ class Player:
             note=note,
         )
 
-    def _reader(self, actor: str) -> _Reader:
-        if actor not in self.readers:
-            person = self.sandbox.person(actor, language_code=self.languages.get(actor, DEFAULT_LANGUAGE))
-            self.readers[actor] = _Reader(person)
-        return self.readers[actor]
+    def _reader(self, name: str) -> _Reader:
+        """The reader of a group, or of an actor's private chat (the actor created on first use)."""
+        if name not in self.readers:
+            self._person(name)
+        return self.readers[name]
 
-    def _target(self, step: Step, actor: str | None) -> str:
-        target = actor or self.last_actor
+    def _person(self, actor: str) -> Person:
+        if actor not in self.people:
+            language = self.languages.get(actor, DEFAULT_LANGUAGE)
+            self.people[actor] = self.sandbox.person(actor, language_code=language)
+            self.readers[actor] = _Reader(self.people[actor])
+        return self.people[actor]
+
+    def _acted(self, actor: str, group: str | None) -> _Reader:
+        """Note who acted where; the reader of that chat."""
+        self.last_actor, self.last_chat = actor, group or actor
+        return self._reader(self.last_chat)
+
+    def _target(self, step: Step, name: str | None) -> str:
+        target = name or self.last_chat
         if target is None:
             raise self._mismatch(step, "an actor to look at", note="no actor has sent anything yet")
         return target
+
+    def _declare_group(self, step: DeclareGroup) -> None:
+        group = self.groups.get(step.group) or self.sandbox.group(step.group)
+        self.groups[step.group] = group
+        self.readers.setdefault(step.group, _Reader(group))
+        group.add(*(self._person(member) for member in step.members))
 
     async def _play_step(self, step: Step) -> None:
         if isinstance(step, DeclareActor):
@@ -580,10 +685,10 @@ class Player:
             elif step.delta is not None:
                 self.sandbox.clock.advance(step.delta)
             await self.sandbox.clock_moved()
+        elif isinstance(step, DeclareGroup):
+            self._declare_group(step)
         elif isinstance(step, SendText):
-            reader = self._reader(step.actor)
-            self.last_actor = step.actor
-            reader.last_sent_id = await reader.person.send_text(self._fill_placeholders(step, step.text))
+            await self._send_text(step)
         elif isinstance(step, Press):
             await self._press(step)
         elif isinstance(step, Pay):
@@ -605,7 +710,7 @@ class Player:
             reader = self._reader(actor)
             await reader.pull(self.wait)
             if reader.unread:
-                raise self._mismatch(step, f"no further message to {actor}", actor)
+                raise self._mismatch(step, f"no further message {self._to(actor)}", actor)
         elif isinstance(step, ExpectSms):
             await self._expect_sms(step)
         elif isinstance(step, ExpectMail):
@@ -643,38 +748,76 @@ class Player:
             text = text.replace("{wrong-mail-code}", wrong_code(code[0])).replace("{mail-code}", code[0])
         return text
 
+    def _to(self, name: str) -> str:
+        return f"in {name}" if name in self.groups else f"to {name}"
+
+    async def _send_text(self, step: SendText) -> None:
+        person = self._person(step.actor)
+        text = self._fill_placeholders(step, step.text)
+        reader = self._acted(step.actor, step.group)
+        if step.group is None:
+            reader.last_sent_id = await person.send_text(text)
+            return
+        group = self.groups[step.group]
+        reply_to = None if step.reply_to is None else await self._reply_target(step, step.reply_to, reader)
+        reader.last_sent_id = await person.send_in(group, text, reply_to=reply_to)
+
+    async def _reply_target(self, step: SendText, pattern_text: str, reader: _Reader) -> int:
+        """The newest bot message in the group matching the pattern, waiting for it as a person waits
+        for the message they mean to answer."""
+        pattern = re.compile(pattern_text)
+        deadline = time.monotonic() + self.wait
+        await reader.pull(self.wait, quiet=NEWS_QUIET)
+        while True:
+            shown = reversed(reader.chat.messages)
+            target = next((m for m in shown if not m.deleted and pattern.search(shown_text(m))), None)
+            if target is not None:
+                return target.message_id
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                expectation = f"a bot message in {step.group} matching /{pattern_text}/ to reply to"
+                note = f"none came within {self.wait:g} s"
+                raise self._mismatch(step, expectation, step.group, note)
+            await reader.pull(remaining, quiet=NEWS_QUIET)
+
     async def _press(self, step: Press) -> None:
-        reader = self._reader(step.actor)
-        self.last_actor = step.actor
+        person = self._person(step.actor)
+        reader = self._acted(step.actor, step.group)
+        where = step.group or step.actor
+        group = self.groups[step.group] if step.group is not None else None
+
+        async def tap() -> None:
+            await (person.press(step.label) if group is None else person.press_in(group, step.label))
+
         deadline = time.monotonic() + self.wait
         # A person taps what is on the screen once the bot has answered what they sent before: the
         # same label on an earlier question must not take the tap meant for the next one.
         await reader.pull(self.wait, quiet=NEWS_QUIET)
         while True:  # the message offering the button may still be on its way
             try:
-                await reader.person.press(step.label)
+                await tap()
                 break
             except (LookupError, ValueError) as error:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise self._mismatch(step, f"a button [{step.label}]", step.actor, str(error)) from None
+                    raise self._mismatch(step, f"a button [{step.label}]", where, str(error)) from None
                 await reader.pull(remaining, quiet=NEWS_QUIET)
         for _ in range(step.times - 1):  # a double tap: again at once, before the bot answers
             try:
-                await reader.person.press(step.label)
+                await tap()
             except (LookupError, ValueError) as error:
                 expectation = f"a second tap on [{step.label}]"
-                raise self._mismatch(step, expectation, step.actor, str(error)) from None
+                raise self._mismatch(step, expectation, where, str(error)) from None
 
     async def _pay(self, step: Pay) -> None:
         """Tap Pay and confirm, as a person does; the bot's pre-checkout answer decides the outcome."""
-        reader = self._reader(step.actor)
-        self.last_actor = step.actor
+        person = self._person(step.actor)
+        reader = self._acted(step.actor, None)
         deadline = time.monotonic() + self.wait
         await reader.pull(self.wait, quiet=NEWS_QUIET)
         while True:  # the invoice may still be on its way
             try:
-                self.last_payment = await reader.person.pay(step.invoice)
+                self.last_payment = await person.pay(step.invoice)
                 return
             except LookupError as error:
                 remaining = deadline - time.monotonic()
@@ -704,27 +847,27 @@ class Player:
             raise self._mismatch(step, expectation, note=f"its text is:\n{text}")
 
     async def _send_file(self, step: SendFile) -> None:
-        reader = self._reader(step.actor)
-        self.last_actor = step.actor
+        person = self._person(step.actor)
+        reader = self._acted(step.actor, None)
         try:
             data = step.path.read_bytes()
         except OSError as error:
             raise self._mismatch(step, f"a readable file {step.path}", note=str(error)) from None
         if step.as_photo:
-            reader.last_sent_id = await reader.person.send_photo(data)
+            reader.last_sent_id = await person.send_photo(data)
         else:
             mime_type = mimetypes.guess_type(step.path.name)[0] or "application/octet-stream"
-            reader.last_sent_id = await reader.person.send_document(data, step.path.name, mime_type)
+            reader.last_sent_id = await person.send_document(data, step.path.name, mime_type)
 
     async def _expect_message(self, step: ExpectMessage) -> None:
         actor = self._target(step, step.actor)
         reader = self._reader(actor)
         if step.regex:
             pattern = re.compile(step.needle)
-            what = f"a message to {actor} matching /{step.needle}/"
+            what = f"a message {self._to(actor)} matching /{step.needle}/"
         else:
             pattern = re.compile(re.escape(step.needle))
-            what = f"a message to {actor} containing {step.needle!r}"
+            what = f"a message {self._to(actor)} containing {step.needle!r}"
         deadline = time.monotonic() + self.wait
         while True:
             index = next((i for i, m in enumerate(reader.unread) if pattern.search(shown_text(m))), None)
@@ -752,7 +895,7 @@ class Player:
         if reader.last_sent_id is None:
             raise self._mismatch(step, expectation, note=f"{actor} has sent no message")
         deadline = time.monotonic() + self.wait
-        while reader.last_sent_id not in reader.person.own_deleted_ids:
+        while reader.last_sent_id not in reader.chat.own_deleted_ids:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise self._mismatch(step, expectation, actor, f"it is still there after {self.wait:g} s")
@@ -765,10 +908,10 @@ class Player:
             if latest is not None and step.needle in render_sms(latest):
                 return
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or self.last_actor is None:
+            if remaining <= 0 or self.last_chat is None:
                 note = f"it reads {render_sms(latest)!r}" if latest else "no SMS has been sent"
                 raise self._mismatch(step, f"the latest SMS contains {step.needle!r}", note=note)
-            await self._reader(self.last_actor).pull(remaining, quiet=NEWS_QUIET)
+            await self._reader(self.last_chat).pull(remaining, quiet=NEWS_QUIET)
 
     async def _expect_mail(self, step: ExpectMail) -> None:
         deadline = time.monotonic() + self.wait
@@ -777,10 +920,10 @@ class Player:
             if latest is not None and step.needle in render_mail(latest):
                 return
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or self.last_actor is None:
+            if remaining <= 0 or self.last_chat is None:
                 note = f"it reads {render_mail(latest)!r}" if latest else "no e-mail has been sent"
                 raise self._mismatch(step, f"the latest e-mail contains {step.needle!r}", note=note)
-            await self._reader(self.last_actor).pull(remaining, quiet=NEWS_QUIET)
+            await self._reader(self.last_chat).pull(remaining, quiet=NEWS_QUIET)
 
     async def _grant_staff(self, step: GrantStaff) -> None:
         """The actor gets the role through the use case of ``baoming staff add``, on the bot's database."""
@@ -791,7 +934,7 @@ class Player:
 
         if self.sandbox.app is None:
             raise self._mismatch(step, "a running bot to grant the role on", note="the bot is stopped")
-        person = self._reader(step.actor).person
+        person = self._person(step.actor)
         uow = SqlUnitOfWork(create_session_factory(self.sandbox.app.engine))
         await add_staff(uow, self.sandbox.clock, Channel.TELEGRAM, str(person.user.id), step.grant)
 

@@ -7,6 +7,8 @@
    against Pillow merely decoding the same file.
 4. Reminders (tests/bench/outbox.py): planning 100 000 against building as many plain pairs, and
    sending 20 000 through the outbox against the emulator's limit of 500 a second.
+5. FAQ retrieval (tests/bench/faq.py): the evaluation set's top-1 accuracy and hand-off rate, and the
+   latency of answering a question against a plain substring scan over the same entries.
 """
 
 import asyncio
@@ -33,6 +35,7 @@ from bot.sandbox.people import Person
 from domain.identity import make_resident_id, parse_resident_id
 from domain.photos import DEGREE_PHOTO, FixedPhoto, check, fix
 from tests.bench import outbox
+from tests.bench.faq import bench_faq
 from tests.photo_samples import phone_photo
 
 # Throttling would measure Telegram's limits, not our code: the bench lifts them.
@@ -166,6 +169,7 @@ def main() -> None:
     print(f"/start mid-form (FSM write): {summary(resume)}, ratio {statistics.median(resume) / base:.1f}x")
     outbox.bench_planning()
     outbox.bench_sending()
+    bench_faq()
 
 
 if __name__ == "__main__":

@@ -99,7 +99,7 @@ async def test_cancel_touches_only_queued_rows_and_reads_a_prefix_literally(
         for delivery in claim.ready:
             assert delivery.message.id is not None
             if delivery.message.dedupe_key == "a_1:sent":
-                await uow.outbox.mark_sent(delivery.message.id, NOON)
+                await uow.outbox.mark_sent([delivery.message.id], NOON)
             else:
                 await uow.outbox.requeue(delivery.message.id, NOON)
         # "_" is a LIKE wildcard: "a_1:" must not match "ab1:".
@@ -173,7 +173,7 @@ async def test_rows_left_sending_are_queued_again_at_start_up_and_counted(
         await uow.commit()
     claim = await outbox.claim_due(uow, NOON, 10)
     ids = {d.message.dedupe_key: d.message.id or 0 for d in claim.ready}
-    await outbox.record_sent(uow, ids["sent"], NOON)
+    await outbox.record_sent(uow, [ids["sent"]], NOON)
     await outbox.record_blocked(uow, claim.ready[2].message, NOON, "Forbidden")
 
     stuck = await outbox.resolve_stuck(uow, NOON + timedelta(minutes=5))

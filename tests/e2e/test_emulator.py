@@ -12,17 +12,20 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
+from aiogram.filters import Command
 from aiogram.types import (
     BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    ReplyParameters,
 )
 from PIL import Image
 
-from bot.sandbox.emulator import Emulator
+from bot.sandbox.emulator import Emulator, Limits
 from bot.sandbox.http_api import EmulatorServer
+from bot.sandbox.people import Group, Person
 from tests.e2e.conftest import EMULATOR_TOKEN, ServeEmulator, StartPolling
 
 ALICE = 7
@@ -338,3 +341,165 @@ async def test_the_bot_deleting_a_users_message_shows_in_own_deleted_ids(
 
     assert [m.text for m in await alice.new_messages()] == ["Password saved"]
     assert alice.own_deleted_ids == [password_id]
+
+
+# ----- group chats (the help-line's staff group) and replies
+
+STAFF_GROUP = -1001000000001
+ANNA, BORIS, OUTSIDER = 21, 22, 23
+
+
+def staff_group(emulator: Emulator) -> tuple[Group, Person, Person]:
+    anna = emulator.person(ANNA, "Anna", username="anna")
+    boris = emulator.person(BORIS, "Boris", language_code="en")
+    group = Group(emulator, STAFF_GROUP, "咨询组")
+    group.add(anna, boris)
+    return group, anna, boris
+
+
+async def test_a_member_writing_in_a_group_reaches_the_bot_from_a_supergroup(
+    emulator_core: Emulator, emulator_bot: Bot
+) -> None:
+    group, anna, _ = staff_group(emulator_core)
+
+    await anna.send_in(group, "有新的咨询吗")
+
+    [update] = await emulator_bot.get_updates()
+    message = update.message
+    assert message is not None and message.from_user is not None
+    assert (message.chat.id, message.chat.type, message.chat.title) == (STAFF_GROUP, "supergroup", "咨询组")
+    assert (message.from_user.id, message.from_user.username, message.text) == (ANNA, "anna", "有新的咨询吗")
+    assert message.reply_to_message is None
+    assert (await emulator_bot.get_me()).can_read_all_group_messages  # privacy mode off
+
+
+async def test_a_reply_carries_the_replied_bot_message_as_reply_to_message(
+    emulator_core: Emulator, emulator_bot: Bot
+) -> None:
+    group, anna, boris = staff_group(emulator_core)
+    question = await emulator_bot.send_message(STAFF_GROUP, "新的咨询 #1\n照片要求是什么？")
+    await anna.send_in(group, "我来回答")  # a later message: the reply names its target, not the last one
+
+    await boris.reply_in(group, r"咨询 #1", "390×567 像素，JPG 格式")
+
+    updates = await emulator_bot.get_updates()
+    reply = updates[-1].message
+    assert reply is not None and reply.reply_to_message is not None
+    replied = reply.reply_to_message
+    assert replied.message_id == question.message_id
+    assert replied.text == "新的咨询 #1\n照片要求是什么？"
+    assert replied.from_user is not None and replied.from_user.is_bot
+    assert replied.chat.id == STAFF_GROUP
+    assert reply.text == "390×567 像素，JPG 格式"
+
+
+async def test_a_reply_to_a_reply_shows_only_one_level(emulator_core: Emulator, emulator_bot: Bot) -> None:
+    group, anna, boris = staff_group(emulator_core)
+    first = await anna.send_in(group, "第一条")
+    second = await boris.send_in(group, "回复第一条", reply_to=first)
+
+    await anna.reply_in(group, second, "回复第二条")
+
+    *_, last = await emulator_bot.get_updates()
+    assert last.message is not None and last.message.reply_to_message is not None
+    assert last.message.reply_to_message.text == "回复第一条"
+    # Bot API: the replied message "will not contain further reply_to_message fields".
+    assert last.message.reply_to_message.reply_to_message is None
+
+
+async def test_the_bots_replies_are_stored_with_their_reply_link(
+    emulator_core: Emulator, emulator_bot: Bot
+) -> None:
+    group, anna, _ = staff_group(emulator_core)
+    asked = await anna.send_in(group, "/faq search 照片")
+
+    answered = await emulator_bot.send_message(
+        STAFF_GROUP, "找到 3 条", reply_parameters=ReplyParameters(message_id=asked)
+    )
+    older_style = await emulator_bot.send_message(STAFF_GROUP, "旧参数", reply_to_message_id=asked)
+
+    assert answered.reply_to_message is not None and answered.reply_to_message.text == "/faq search 照片"
+    assert [(m.text, m.reply_to_message_id) for m in group.messages] == [
+        ("找到 3 条", asked),
+        ("旧参数", asked),
+    ]
+    assert older_style.reply_to_message is not None
+    stored = emulator_core.message(STAFF_GROUP, answered.message_id)
+    assert stored is not None and stored.reply_to_message_id == asked
+
+
+async def test_a_reply_to_a_missing_message_is_refused_unless_allowed_without_it(
+    emulator_core: Emulator, emulator_bot: Bot
+) -> None:
+    staff_group(emulator_core)
+
+    with pytest.raises(TelegramBadRequest, match="message to be replied not found"):
+        await emulator_bot.send_message(STAFF_GROUP, "lost", reply_parameters=ReplyParameters(message_id=999))
+    sent = await emulator_bot.send_message(
+        STAFF_GROUP,
+        "sent anyway",
+        reply_parameters=ReplyParameters(message_id=999, allow_sending_without_reply=True),
+    )
+
+    assert sent.reply_to_message is None
+    assert [m.reply_to_message_id for m in Group(emulator_core, STAFF_GROUP, "咨询组").messages] == [None]
+
+
+async def test_only_members_write_or_press_in_a_group(emulator_core: Emulator, emulator_bot: Bot) -> None:
+    group, anna, _ = staff_group(emulator_core)
+    outsider = emulator_core.person(OUTSIDER, "Olga")
+    await emulator_bot.send_message(STAFF_GROUP, "thread #1", reply_markup=keyboard(("Close", "close:1")))
+
+    with pytest.raises(ValueError, match="not a member"):
+        await outsider.send_in(group, "hello")
+    with pytest.raises(ValueError, match="not a member"):
+        await outsider.press_in(group, "Close")
+    await anna.press_in(group, "Close")
+
+    [update] = await emulator_bot.get_updates()
+    assert update.callback_query is not None and update.callback_query.from_user.id == ANNA
+    assert update.callback_query.message is not None
+    assert update.callback_query.message.chat.id == STAFF_GROUP
+
+
+def staff_router() -> Router:
+    """Commands as a staff group writes them: `/close@<bot username>` from the command menu."""
+    router = Router()
+
+    @router.message(Command("close"), F.chat.type == "supergroup")
+    async def close(message: Message) -> None:
+        await message.reply("thread closed")
+
+    @router.message(F.chat.type == "supergroup")
+    async def other(message: Message) -> None:
+        await message.answer(f"not a command for me: {message.text}")
+
+    return router
+
+
+async def test_a_command_naming_the_bot_in_a_group_reaches_its_command_filter(
+    emulator_core: Emulator, emulator_polling: StartPolling
+) -> None:
+    group, anna, _ = staff_group(emulator_core)
+    await emulator_polling(staff_router())
+
+    closing = await anna.send_in(group, "/close@baoming_sandbox_bot")
+    [closed] = await group.new_messages()
+    await anna.send_in(group, "/close@some_other_bot")
+    [ignored] = await group.new_messages()
+
+    assert (closed.text, closed.reply_to_message_id) == ("thread closed", closing)
+    assert ignored.text == "not a command for me: /close@some_other_bot"
+
+
+async def test_a_group_gets_about_20_bot_messages_a_minute(emulator_serve: ServeEmulator) -> None:
+    emulator = Emulator(EMULATOR_TOKEN, rate_clock=lambda: 0.0, limits=Limits(chat_burst=100))
+    group, _, _ = staff_group(emulator)
+    bot = await emulator_serve(emulator)
+
+    for n in range(20):
+        await bot.send_message(STAFF_GROUP, f"thread #{n}")
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(STAFF_GROUP, "one too many")
+
+    assert len(group.messages) == 20

@@ -18,8 +18,9 @@ from bot.db.uow import SqlUnitOfWork
 from bot.notifier import Notifier
 from bot.sandbox.emulator import Emulator
 from domain import outbox
-from domain.clock import SandboxClock
-from domain.model import ChatUser, OutboxMessage, OutboxState
+from domain.announcements import Broadcast, broadcast
+from domain.clock import BEIJING, SandboxClock
+from domain.model import Account, ChatUser, OutboxMessage, OutboxState
 
 CHATS = [7001 + n for n in range(8)]
 SORRY = "Sorry, something went wrong on my side. What you entered is kept: please try again."
@@ -298,3 +299,37 @@ async def test_rows_a_crash_left_sending_are_sent_by_the_next_sender(
 
     assert_each_chat_got_each_message_once(emulator_core, 1)
     assert set((await states(factory)).values()) == {OutboxState.SENT}
+
+
+async def test_an_announcement_arrives_as_written_in_each_persons_frame_and_once(
+    factory: async_sessionmaker[AsyncSession], emulator_core: Emulator, emulator_bot: Bot, clock: SandboxClock
+) -> None:
+    users = await people(factory, emulator_core, clock, **{f"c{CHATS[0]}": "en"})
+    uow = SqlUnitOfWork(factory)
+    async with uow:
+        for n, chat in enumerate(CHATS[:2]):
+            await uow.accounts.add(
+                Account(
+                    programme="tj-upgrade",
+                    username=f"u{n}",
+                    password_hash="x",
+                    real_name="王五",
+                    id_number=f"11010119800101{n:03d}X",
+                    mobile="13712345678",
+                    created_at=clock.now(),
+                    user_id=users[chat],
+                )
+            )
+        await uow.commit()
+    clock.set(clock.now().astimezone(BEIJING).replace(hour=12))  # outside the default quiet hours
+    text = "{name} 系统维护：今晚 22:00–23:00。"
+
+    first = await broadcast(SqlUnitOfWork(factory), "tj-upgrade", text, clock.now())
+    again = await broadcast(SqlUnitOfWork(factory), "tj-upgrade", text, clock.now())
+    await notifier(factory, emulator_bot, clock).run_once()
+
+    assert (first, again) == (Broadcast(2, 2), Broadcast(2, 0))
+    english, chinese = (received(emulator_core, chat) for chat in CHATS[:2])
+    assert english == [f"Announcement about 天津高职升本报名:\n\n{text}"]
+    assert chinese == [f"关于天津高职升本报名的通知：\n\n{text}"]
+    assert all(received(emulator_core, chat) == [] for chat in CHATS[2:])

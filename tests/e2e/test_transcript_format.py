@@ -6,10 +6,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from aiogram import F
+from aiogram.filters import Command
+from aiogram.types import Message
 
-from bot.sandbox.harness import Sandbox
+from bot.sandbox.harness import HELPLINE_CHAT_ID, Sandbox
 from bot.sandbox.transcript import (
     DeclareActor,
+    DeclareGroup,
     ExpectButton,
     ExpectDeleted,
     ExpectMessage,
@@ -136,6 +140,55 @@ def test_a_malformed_line_is_reported_with_its_number(text: str, line: int, reas
     assert str(caught.value).startswith(f"{HERE}:{line}: ")
 
 
+def test_group_lines_declare_members_who_write_reply_and_press_there() -> None:
+    steps = steps_of(
+        "actor staffB lang=en\n"
+        "group helpline: staffA staffB\n"
+        "staffA@helpline> 今天谁值班？\n"
+        "staffB@helpline> reply /咨询 #\\d+ .*照片/ 390×567 像素\n"
+        "staffA@helpline> [[结束]]\n"
+        "bot@helpline? 已转给申请人\n"
+        "bot@helpline~ ^咨询 #1\n"
+        "bot+ [结束]\n"
+        "bot@helpline.\n"
+        "staffA> /start\n"
+    )
+    assert steps[1] == DeclareGroup(2, "group helpline: staffA staffB", "helpline", ("staffA", "staffB"))
+    assert steps[2] == SendText(
+        3, "staffA@helpline> 今天谁值班？", "staffA", "今天谁值班？", group="helpline"
+    )
+    assert isinstance(steps[3], SendText) and steps[3].group == "helpline"
+    assert (steps[3].reply_to, steps[3].text) == ("咨询 #\\d+ .*照片", "390×567 像素")
+    assert steps[4] == Press(5, "staffA@helpline> [[结束]]", "staffA", "结束", 2, group="helpline")
+    assert steps[5] == ExpectMessage(6, "bot@helpline? 已转给申请人", "helpline", "已转给申请人", regex=False)
+    assert isinstance(steps[6], ExpectMessage) and steps[6].regex and steps[6].actor == "helpline"
+    assert isinstance(steps[8], ExpectNothing) and steps[8].actor == "helpline"
+    assert steps[9] == SendText(10, "staffA> /start", "staffA", "/start")  # the private chat
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ("staffA@helpline> hi\n", 1, "declare it first"),
+        ("group helpline: staffA\nstaffB@helpline> hi\n", 2, "not a member of helpline"),
+        ("group helpline\n", 1, "group NAME: MEMBER"),
+        ("group helpline: staffA\nstaffA@helpline> reply 好的\n", 2, "reply /pattern/ text"),
+        ("group helpline: staffA\nstaffA@helpline> reply /咨询/\n", 2, "needs the text"),
+        ("group helpline: staffA\nstaffA@helpline> reply /咨询(/ 好\n", 2, "regular expression"),
+        ("group helpline: staffA\nstaffA@helpline> /file a.pdf\n", 2, "not /file"),
+        ("group helpline: staffA\nhelpline> hi\n", 2, "is a group"),
+        ("applicant> hi\ngroup applicant: staffA\n", 2, "is an actor"),
+        ("group helpline: staffA\nactor staffA lang=en\n", 2, "must come before"),
+        ("group bot: staffA\n", 1, "keyword"),
+    ],
+)
+def test_a_malformed_group_line_is_reported_with_its_number(text: str, line: int, reason: str) -> None:
+    with pytest.raises(TranscriptSyntaxError) as caught:
+        parse(text, HERE)
+    assert caught.value.line == line
+    assert reason in caught.value.reason
+
+
 def test_a_wrong_sms_code_differs_from_the_code_and_has_its_length() -> None:
     for code in ("123456", "999999", "000000"):
         wrong = wrong_code(code)
@@ -228,3 +281,55 @@ async def test_faults_and_restarts_are_played(sandbox: Sandbox) -> None:
     await play(sandbox, parse(text, HERE))
     refused = sandbox.emulator.calls("sendMessage", ok=False)
     assert [record.status for record in refused] == [429]
+
+
+async def test_a_staff_group_transcript_plays_with_replies_and_commands(sandbox: Sandbox) -> None:
+    """A minimal staff-group handler stands in for the help-line: it posts a thread, forwards a reply
+    to a thread message and closes on /close@<bot>."""
+    assert sandbox.app is not None
+    bot = sandbox.app.bot
+
+    async def close(message: Message) -> None:
+        await message.reply("已结束")
+
+    async def in_group(message: Message) -> None:
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.is_bot:
+            await message.reply(f"已转给申请人：{message.text}")
+        else:
+            await bot.send_message(HELPLINE_CHAT_ID, f"新的咨询 #{message.message_id % 1000}：{message.text}")
+
+    # The dispatcher's own handlers come before its routers: the real bot's never see these.
+    here = F.chat.id == HELPLINE_CHAT_ID
+    sandbox.app.dispatcher.message.register(close, here, Command("close"))
+    sandbox.app.dispatcher.message.register(in_group, here)
+    text = (
+        "group helpline: staffA staffB\n"
+        "staffA@helpline> 照片要求是什么？\n"
+        "bot? 新的咨询\n"
+        "staffB@helpline> reply /照片要求/ 390×567 像素\n"
+        "bot@helpline? 已转给申请人：390×567 像素\n"
+        "staffA@helpline> /close@baoming_sandbox_bot\n"
+        "bot? 已结束\n"
+        "bot.\n"
+        "applicant> /help\n"
+        "bot? /status\n"
+    )
+    await play(sandbox, parse(text, HERE))
+
+    log = sandbox.emulator.chat_messages(HELPLINE_CHAT_ID)
+    by_text = {m.text: m for m in log}
+    thread = next(m for m in log if m.from_bot and (m.text or "").startswith("新的咨询"))
+    answer = by_text["390×567 像素"]
+    assert answer.sender_id == sandbox.person("staffB").user_id
+    assert answer.reply_to_message_id == thread.message_id
+    assert by_text["已转给申请人：390×567 像素"].reply_to_message_id == answer.message_id
+    assert by_text["已结束"].reply_to_message_id == by_text["/close@baoming_sandbox_bot"].message_id
+    assert sandbox.helpline.member_ids == {sandbox.person(n).user_id for n in ("staffA", "staffB")}
+
+
+async def test_replying_to_a_message_the_bot_never_sent_is_a_mismatch(sandbox: Sandbox) -> None:
+    text = "group helpline: staffA\nstaffA@helpline> reply /咨询 #9/ 好的\n"
+    with pytest.raises(Mismatch) as caught:
+        await play(sandbox, parse(text, HERE), wait=SHORT_WAIT)
+    assert "a bot message in helpline matching /咨询 #9/ to reply to" in caught.value.report()

@@ -775,41 +775,8 @@ async def test_nothing_is_done_before_six_days(uow: FakeUnitOfWork, clock: Fixed
 
     done = await ea.housekeeping(uow, clock)
 
-    assert (done.warned, done.purged) == ([], [])
-    assert len(uow.stored_accounts()) == 1
-
-
-async def test_the_day_before_deletion_each_holder_is_warned_once(
-    uow: FakeUnitOfWork, clock: FixedClock, chat: int, other_chat: int
-) -> None:
-    first = await registered(uow, clock, chat)
-    second = await registered(uow, clock, other_chat, OTHER_DRAFT)
-    clock.advance(timedelta(days=6) + MINUTE)
-
-    done = await ea.housekeeping(uow, clock)
-    clock.advance(timedelta(hours=1))
-    again = await ea.housekeeping(uow, clock)
-
-    assert [(w.account.id, w.holder.id, w.purge_at) for w in done.warned] == [
-        (first.account.id, chat, NOW + timedelta(days=7)),
-        (second.account.id, other_chat, NOW + timedelta(days=7)),
-    ]
     assert done.purged == []
-    assert (again.warned, again.purged) == ([], [])
-    assert stored_account(uow, first.account.id).purge_warned_at == NOW + timedelta(days=6) + MINUTE
-
-
-async def test_an_activated_account_is_not_warned(
-    uow: FakeUnitOfWork, clock: FixedClock, chat: int, other_chat: int
-) -> None:
-    active = await registered(uow, clock, chat)
-    await ea.activate_with_link(uow, clock, chat, active.token)
-    waiting = await registered(uow, clock, other_chat, OTHER_DRAFT)
-    clock.advance(timedelta(days=6, hours=1))
-
-    done = await ea.housekeeping(uow, clock)
-
-    assert [w.account.id for w in done.warned] == [waiting.account.id]
+    assert len(uow.stored_accounts()) == 1
 
 
 async def test_after_a_week_the_account_is_deleted_with_its_emails_and_events(
@@ -844,14 +811,12 @@ async def test_a_deleted_account_frees_its_id_number_and_username(
     assert isinstance(await ea.activate_with_code(uow, clock, chat, again.code), ea.Activated)
 
 
-async def test_an_account_without_a_chat_is_not_warned_but_is_deleted(
+async def test_an_account_without_a_chat_is_deleted(
     uow: FakeUnitOfWork, clock: FixedClock, chat: int
 ) -> None:
     await registered(uow, clock, chat)
     await login.log_out(uow, clock, chat)
-    clock.advance(timedelta(days=6, hours=1))
-    assert (await ea.housekeeping(uow, clock)).warned == []
-    clock.advance(timedelta(hours=23))
+    clock.advance(timedelta(days=7))
 
     done = await ea.housekeeping(uow, clock)
 
@@ -865,7 +830,7 @@ async def test_an_account_activated_in_its_last_hours_is_never_deleted(
 ) -> None:
     email = await registered(uow, clock, chat)
     clock.advance(timedelta(days=6, hours=1))
-    assert len((await ea.housekeeping(uow, clock)).warned) == 1
+    assert (await ea.housekeeping(uow, clock)).purged == []
     fresh = await ea.resend_activation(uow, clock, chat)
     assert isinstance(fresh, ea.EmailToSend)
     assert isinstance(await ea.activate_with_link(uow, clock, chat, fresh.token), ea.Activated)
@@ -873,7 +838,7 @@ async def test_an_account_activated_in_its_last_hours_is_never_deleted(
 
     done = await ea.housekeeping(uow, clock)
 
-    assert (done.warned, done.purged) == ([], [])
+    assert done.purged == []
     assert stored_account(uow, email.account.id).is_active
 
 

@@ -106,7 +106,7 @@ async def test_cancel_by_prefix_touches_only_queued_messages_of_that_prefix() ->
     async with uow:
         first = await uow.outbox.get(uow.stored_outbox()[0].id or 0)
         assert first is not None
-        await uow.outbox.mark_sent(first.id or 0, NOON)
+        await uow.outbox.mark_sent([first.id or 0], NOON)
         assert await outbox.cancel(uow, prefix="offer:17:") == 1
         await uow.commit()
 
