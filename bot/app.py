@@ -146,7 +146,7 @@ async def build_app(
         payment_token=payment_token_of(settings),
         form_renderer=render_form,
         i18n=i18n,
-        helpline=Helpline(knowledge, settings.helpline_group, settings.staff_hours),
+        helpline=Helpline(knowledge, settings.helpline_chat_id, settings.staff_hours),
     )
     dispatcher.update.outer_middleware(UnitOfWorkMiddleware(session_factory, clock))
     LocaleMiddleware(i18n).setup(dispatcher)

@@ -31,9 +31,7 @@ class Settings(BaseSettings):
         default=DEFAULT_DATA_DIR, description="Where the bot keeps its files (uploads under files/)"
     )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
-    staff_chat_id: int | None = Field(default=None, description="Telegram id of the help-line staff group")
-    # The help line (issue 8). HELPLINE_CHAT_ID is the name the help line reads; STAFF_CHAT_ID, set
-    # before it existed, is taken when it is not set (see ``helpline_group``).
+    # The help line (issue 8); None: no hand-off in chat, /help's phone numbers instead.
     helpline_chat_id: int | None = Field(
         default=None, description="Telegram id of the help-line staff group (a negative number)"
     )
@@ -93,11 +91,6 @@ class Settings(BaseSettings):
     def files_dir(self) -> Path:
         """The root of the uploaded files' store (bot/files.py)."""
         return self.data_dir / "files"
-
-    @property
-    def helpline_group(self) -> int | None:
-        """The staff group's chat id: HELPLINE_CHAT_ID, else STAFF_CHAT_ID; None: no hand-off in chat."""
-        return self.helpline_chat_id if self.helpline_chat_id is not None else self.staff_chat_id
 
     @property
     def staff_hours(self) -> StaffHours:

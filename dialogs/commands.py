@@ -52,6 +52,29 @@ def current_step(state_name: str | None) -> Step | None:
     )
 
 
+async def progress_lines(turn: Turn, *, started_only: bool = False) -> list[str]:
+    """/status of every programme (``started_only``: of those with an account or a step under way)."""
+    data = await turn.data()
+    step = current_step(await turn.state.get_state()) or current_step(data.get(PAUSED))
+    lines: list[str] = []
+    for item in available_programmes():
+        account = await account_of(turn.uow, turn.user_id, item.code)
+        here = step if data.get("programme") == item.code else None
+        if started_only and account is None and here is None:
+            continue
+        lines += _status_lines(item, account, here, data)
+        if account is not None and item.code == gd_profile.GD:
+            lines += await gd_profile.MENU.status_lines(turn)
+        if account is not None and account.is_active and item.code == degree_profile.DEGREE:
+            lines += await degree_profile.MENU.status_lines(turn)
+            lines += [line for line in [await degree_profile.next_step(turn)] if line]
+        if account is not None and item.code == nmec_link.NMEC:
+            lines += await nmec_materials.status_lines(turn, account)
+        if account is not None and item.code == TJ:
+            lines += await tj_profile.status_lines(turn)
+    return lines
+
+
 def _status_lines(
     item: Programme, account: Account | None, step: Step | None, data: dict[str, Any]
 ) -> list[str]:
@@ -188,31 +211,16 @@ def get_router() -> Router:
                 "/logout — this chat lets go of your accounts\n"
                 "/language — 简体中文, 繁體中文 or English\n"
                 "/settings — reminders on or off, and quiet hours\n"
+                "/human — talk to a person of the help line\n"
                 "/help — this message\n"
+                "Any other question, in your own words: I answer from the programmes' documents.\n"
                 "Help line of 广东住培: 4008880052, 020-38314977"
             )
         )
 
     @router.message(Command("status"))
-    async def on_status(
-        message: Message, state: FSMContext, uow: UnitOfWork, user: ChatUser, turn: Turn
-    ) -> None:
-        data = await state.get_data()
-        step = current_step(await state.get_state()) or current_step(data.get(PAUSED))
-        lines = [_("Your progress:")]
-        for item in available_programmes():
-            account = await account_of(uow, user.id or 0, item.code)
-            lines += _status_lines(item, account, step if data.get("programme") == item.code else None, data)
-            if account is not None and item.code == gd_profile.GD:
-                lines += await gd_profile.MENU.status_lines(turn)
-            if account is not None and account.is_active and item.code == degree_profile.DEGREE:
-                lines += await degree_profile.MENU.status_lines(turn)
-                lines += [line for line in [await degree_profile.next_step(turn)] if line]
-            if account is not None and item.code == nmec_link.NMEC:
-                lines += await nmec_materials.status_lines(turn, account)
-            if account is not None and item.code == TJ:
-                lines += await tj_profile.status_lines(turn)
-        await message.answer("\n".join(lines))
+    async def on_status(message: Message, turn: Turn) -> None:
+        await message.answer("\n".join([_("Your progress:"), *await progress_lines(turn)]))
 
     @router.message(Command("cancel"))
     async def on_cancel(message: Message, state: FSMContext) -> None:

@@ -31,8 +31,7 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from dialogs import degree_profile, gd_profile, nmec_link, nmec_materials, render, tj_profile
-from dialogs.commands import PAUSED, _status_lines, current_step
+from dialogs import commands, render
 from dialogs.prompts import Step
 from dialogs.turn import Turn
 from domain import helpline as use_cases
@@ -46,7 +45,6 @@ from domain.programmes import available_programmes, catalog
 from domain.registration import account_of
 from domain.staff import roles_of
 from domain.text import N_
-from domain.tj_reviews import TJ
 
 APPLICANT = "applicant"  # who closed a thread, when it was not staff
 RECENT_QUESTION = timedelta(hours=1)  # /human without text hands off the question asked this recently
@@ -238,34 +236,12 @@ async def applicant_programme(turn: Turn) -> str | None:
     return newest.programme if newest is not None else None
 
 
-async def progress_lines(turn: Turn) -> list[str]:
-    """What /status says, for the programmes the applicant has started (masked by the caller)."""
-    data = await turn.data()
-    step = current_step(await turn.state.get_state()) or current_step(data.get(PAUSED))
-    lines: list[str] = []
-    for item in available_programmes():
-        account = await account_of(turn.uow, turn.user_id, item.code)
-        here = step if data.get("programme") == item.code else None
-        if account is None and here is None:
-            continue
-        lines += _status_lines(item, account, here, data)
-        if account is not None and item.code == gd_profile.GD:
-            lines += await gd_profile.MENU.status_lines(turn)
-        if account is not None and account.is_active and item.code == degree_profile.DEGREE:
-            lines += await degree_profile.MENU.status_lines(turn)
-            lines += [line for line in [await degree_profile.next_step(turn)] if line]
-        if account is not None and item.code == nmec_link.NMEC:
-            lines += await nmec_materials.status_lines(turn, account)
-        if account is not None and item.code == TJ:
-            lines += await tj_profile.status_lines(turn)
-    return lines or [_("No account in any programme yet.")]
-
-
 async def _hand_off_text(turn: Turn, thread: HelplineThread) -> str:
     item = catalog().get(thread.programme or "")
     programme = item.official_name if item is not None else _("no programme yet")
     question = thread.question or _("(no question: the applicant asks for a person)")
-    progress = mask_personal_data("\n".join(await progress_lines(turn)))
+    progress_lines = await commands.progress_lines(turn, started_only=True)
+    progress = mask_personal_data("\n".join(progress_lines or [_("No account in any programme yet.")]))
     return "\n".join(
         [
             _("Help line #{number} · {programme}").format(number=thread.id, programme=programme),

@@ -22,6 +22,9 @@ from bot.faq_files import load_knowledge_base
 from domain.faq import CONFIDENCE, Analyser, Entry, KnowledgeBase, Match, confident, normalise
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "faq" / "questions.toml"
+# The sets the retrieval was tuned on; any other tests/faq/*.toml set was written blind and never
+# tuned on (held_out_2.toml): its figures are the honest measure.
+DEVELOPMENT = frozenset({"questions.toml", "held_out.toml"})
 KINDS = ("paraphrase", "typo", "traditional", "english", "unanswerable")
 LATENCY_ROUNDS = 20
 
@@ -184,6 +187,13 @@ VARIANTS: dict[str, Analyser] = {
 }
 
 
+def bench_set(kb: KnowledgeBase, path: Path) -> None:
+    """One evaluation set's figures on a line of its own, marked development or held out."""
+    role = "development" if path.name in DEVELOPMENT else "held out (never tuned on)"
+    questions = read_questions(path)
+    print(f"  {path.name} ({role}, {len(questions)} questions): {evaluate(kb, questions).line()}")
+
+
 def bench_faq() -> None:
     kb = load_knowledge_base()
     entries = list(kb)
@@ -197,8 +207,12 @@ def bench_faq() -> None:
     if not QUESTIONS.exists():
         print(f"  no evaluation set at {QUESTIONS}: figures skipped")
         return
+    print("  every evaluation set (tests/faq/*.toml); goals: top-1 ≥ 90 %, unanswerable handed off ≥ 90 %")
+    for path in sorted(QUESTIONS.parent.glob("*.toml")):
+        bench_set(kb, path)
     questions = read_questions()
     kinds = Counter(q.kind for q in questions)
+    print(f"  {QUESTIONS.name} (development), in detail:")
     print(f"  evaluation set: {len(questions)} questions ({', '.join(f'{kinds[k]} {k}' for k in KINDS)})")
     result = evaluate(kb, questions)
     print(f"  {result.line()}; goals: top-1 ≥ 90 %, unanswerable handed off ≥ 90 %")

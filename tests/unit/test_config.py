@@ -42,7 +42,7 @@ def test_without_any_setting_the_defaults_start_the_sandbox():
     assert settings.log_level == "INFO"
     assert settings.sms_sender == "sandbox"
     assert (settings.sandbox_host, settings.sandbox_port) == ("127.0.0.1", 0)
-    assert settings.staff_chat_id is None
+    assert settings.helpline_chat_id is None
 
 
 def test_an_empty_bot_token_means_the_sandbox(monkeypatch):
@@ -98,7 +98,7 @@ def test_a_database_url_without_an_async_driver_is_named_without_its_password(ur
 
 
 @pytest.mark.parametrize(
-    ("variable", "value"), [("STAFF_CHAT_ID", "the-staff-group"), ("SANDBOX_PORT", "70000")]
+    ("variable", "value"), [("HELPLINE_CHAT_ID", "the-staff-group"), ("SANDBOX_PORT", "70000")]
 )
 def test_any_other_malformed_setting_is_named_in_one_line(variable, value):
     message = config_error(**{variable: value})

@@ -323,3 +323,9 @@ def test_an_empty_knowledge_base_hands_everything_off():
     assert len(empty) == 0
     assert empty.ask("照片要多大", programme="gd-residency", locale="zh_Hans") is None
     assert empty.search("照片要多大", programme=None, locale="en") == []
+
+
+def test_a_question_about_another_province_is_handed_off(kb):
+    # "住培 … 什么时候报名" matches the batch entry well; the province is what is asked about.
+    assert kb.uncovered_topic("湖南住培什么时候报名", programme="gd-residency") == "湖南"
+    assert kb.ask("湖南住培什么时候报名", programme="gd-residency", locale="zh_Hans") is None

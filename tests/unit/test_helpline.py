@@ -537,13 +537,12 @@ def test_a_greeting_with_a_question_is_a_question(text):
     assert not helpline.is_small_talk(text)
 
 
-def test_the_settings_refuse_malformed_hours_and_fall_back_to_staff_chat_id(monkeypatch, tmp_path):
+def test_the_settings_refuse_malformed_hours(monkeypatch, tmp_path):
     from bot.config import ConfigError, load_settings
 
     monkeypatch.chdir(tmp_path)  # no .env of the working copy
     with pytest.raises(ConfigError, match="HELPLINE_HOURS"):
         load_settings(helpline_hours="weekdays 9 to 5")
-    settings = load_settings(staff_chat_id=-100123)
-    assert settings.helpline_group == -100123
-    assert load_settings(staff_chat_id=-100123, helpline_chat_id=-100456).helpline_group == -100456
+    settings = load_settings(helpline_chat_id=-100123)
+    assert settings.helpline_chat_id == -100123
     assert settings.staff_hours.is_open(NOW)
