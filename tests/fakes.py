@@ -19,6 +19,7 @@ from domain.clock import Clock
 from domain.credentials import canonical_username
 from domain.model import (
     Account,
+    AskedQuestion,
     AuditEntry,
     ChatUser,
     DegreeApplication,
@@ -27,6 +28,7 @@ from domain.model import (
     EmailChallenge,
     ExamRegistration,
     GdApplication,
+    HelplineThread,
     Offer,
     OfferState,
     Order,
@@ -35,15 +37,20 @@ from domain.model import (
     OutboxState,
     Payment,
     ProfileSection,
+    QuestionOutcome,
     SmsChallenge,
+    StaffFaqEntry,
     StaffMember,
     StoredVerification,
     Submission,
+    ThreadMessage,
+    ThreadState,
     Upload,
     YearCatalog,
 )
 from domain.ports import (
     AccountRepository,
+    AskedQuestionRepository,
     AuditRepository,
     ChatUserRepository,
     DegreeApplicationRepository,
@@ -53,6 +60,7 @@ from domain.ports import (
     FileStore,
     GdApplicationRepository,
     GdCatalogRepository,
+    HelplineThreadRepository,
     OfferRepository,
     OrderRepository,
     OutboxRepository,
@@ -60,6 +68,7 @@ from domain.ports import (
     ProfileSectionRepository,
     SmsChallengeRepository,
     SmsSender,
+    StaffFaqRepository,
     StaffRepository,
     SubmissionRepository,
     UnitOfWork,
@@ -93,6 +102,10 @@ class _Tables:
     orders: dict[int, Order] = field(default_factory=dict)
     payments: dict[str, Payment] = field(default_factory=dict)  # by telegram_charge_id
     outbox: dict[int, OutboxMessage] = field(default_factory=dict)
+    asked_questions: dict[int, AskedQuestion] = field(default_factory=dict)
+    helpline_threads: dict[int, HelplineThread] = field(default_factory=dict)
+    helpline_messages: dict[int, ThreadMessage] = field(default_factory=dict)
+    staff_faq: dict[int, StaffFaqEntry] = field(default_factory=dict)
 
 
 class _Guard:
@@ -795,6 +808,90 @@ class FakeOutboxRepository:
         return counted
 
 
+class FakeAskedQuestionRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def add(self, question: AskedQuestion) -> AskedQuestion:
+        question.id = self._guard.next_id()
+        self._guard.tables().asked_questions[question.id] = question
+        return question
+
+    async def get_for_user(self, question_id: int, user_id: int) -> AskedQuestion | None:
+        found = self._guard.tables().asked_questions.get(question_id)
+        return found if found is not None and found.user_id == user_id else None
+
+    async def latest_of(self, user_id: int) -> AskedQuestion | None:
+        mine = [q for q in self._guard.tables().asked_questions.values() if q.user_id == user_id]
+        return max(mine, key=lambda q: (q.asked_at, q.id or 0), default=None)
+
+    async def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for question in self._guard.tables().asked_questions.values():
+            counts[question.outcome] = counts.get(question.outcome, 0) + 1
+        return counts
+
+    async def most_asked_unanswered(self, limit: int) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for q in self._guard.tables().asked_questions.values():
+            if q.entry_id is None and q.outcome != QuestionOutcome.ANSWERED:
+                counts[q.text] = counts.get(q.text, 0) + 1
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+class FakeHelplineThreads:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def get(self, thread_id: int) -> HelplineThread | None:
+        return self._guard.tables().helpline_threads.get(thread_id)
+
+    async def open_of(self, user_id: int) -> HelplineThread | None:
+        found = [
+            t
+            for t in self._guard.tables().helpline_threads.values()
+            if t.user_id == user_id and t.state == ThreadState.OPEN
+        ]
+        return max(found, key=lambda t: t.id or 0, default=None)
+
+    async def add(self, thread: HelplineThread) -> HelplineThread:
+        thread.id = self._guard.next_id()
+        self._guard.tables().helpline_threads[thread.id] = thread
+        return thread
+
+    async def add_message(self, message: ThreadMessage) -> ThreadMessage:
+        if await self.message_at(message.chat_id, message.message_id) is not None:
+            raise DuplicateKey("helpline_messages (chat_id, message_id)")
+        message.id = self._guard.next_id()
+        self._guard.tables().helpline_messages[message.id] = message
+        return message
+
+    async def message_at(self, chat_id: int, message_id: int) -> ThreadMessage | None:
+        messages = self._guard.tables().helpline_messages.values()
+        return next((m for m in messages if (m.chat_id, m.message_id) == (chat_id, message_id)), None)
+
+    async def latest_message(self, thread_id: int, kind: str) -> ThreadMessage | None:
+        found = [
+            m
+            for m in self._guard.tables().helpline_messages.values()
+            if m.thread_id == thread_id and m.kind == kind
+        ]
+        return max(found, key=lambda m: m.id or 0, default=None)
+
+
+class FakeStaffFaqRepository:
+    def __init__(self, guard: _Guard) -> None:
+        self._guard = guard
+
+    async def add(self, entry: StaffFaqEntry) -> StaffFaqEntry:
+        entry.id = self._guard.next_id()
+        self._guard.tables().staff_faq[entry.id] = entry
+        return entry
+
+    async def listed(self) -> list[StaffFaqEntry]:
+        return sorted(self._guard.tables().staff_faq.values(), key=lambda e: e.id or 0)
+
+
 class FakeUnitOfWork:
     """The UnitOfWork port over dictionaries. ``committed`` counts the commits."""
 
@@ -817,6 +914,9 @@ class FakeUnitOfWork:
     orders: OrderRepository
     payments: PaymentRepository
     outbox: OutboxRepository
+    asked_questions: AskedQuestionRepository
+    helpline_threads: HelplineThreadRepository
+    staff_faq: StaffFaqRepository
 
     def __init__(self) -> None:
         self.tables = _Tables(users={}, accounts={}, sms_challenges={})
@@ -844,6 +944,9 @@ class FakeUnitOfWork:
         self.orders = FakeOrderRepository(guard)
         self.payments = FakePaymentRepository(guard)
         self.outbox = FakeOutboxRepository(guard)
+        self.asked_questions = FakeAskedQuestionRepository(guard)
+        self.helpline_threads = FakeHelplineThreads(guard)
+        self.staff_faq = FakeStaffFaqRepository(guard)
 
     def next_id(self) -> int:
         # Like a database sequence, ids are not reused after a rollback.
@@ -932,6 +1035,12 @@ class FakeUnitOfWork:
 
     def stored_orders(self) -> list[Order]:
         return sorted(self._durable.orders.values(), key=lambda o: o.id or 0)
+
+    def stored_questions(self) -> list[AskedQuestion]:
+        return list(self._durable.asked_questions.values())
+
+    def stored_messages(self) -> list[ThreadMessage]:
+        return list(self._durable.helpline_messages.values())
 
     def stored_outbox(self) -> list[OutboxMessage]:
         return sorted(self._durable.outbox.values(), key=lambda m: m.id or 0)

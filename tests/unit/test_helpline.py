@@ -1,9 +1,7 @@
 """The help line's rules and use cases (domain/helpline.py): staff hours in Beijing time, questions
 logged masked with their outcome, threads that belong to one applicant, staff-written entries."""
 
-import copy
 from datetime import datetime, time, timedelta
-from types import TracebackType
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,13 +10,10 @@ from domain import helpline
 from domain.faq import Entry, KnowledgeBase
 from domain.helpline import Answered, StaffHours, Unanswered, parse_hours
 from domain.model import (
-    AskedQuestion,
     HelplineThread,
     QuestionOutcome,
     Role,
-    StaffFaqEntry,
     StaffMember,
-    ThreadMessage,
     ThreadMessageKind,
     ThreadState,
 )
@@ -102,130 +97,9 @@ def test_malformed_hours_are_refused_with_the_value(text):
     assert refused.params == {"hours": text}
 
 
-# --- An in-memory unit of work with the help line's repositories ------------------------------------
-
-
-class _HelplineTables:
-    def __init__(self) -> None:
-        self.questions: dict[int, AskedQuestion] = {}
-        self.threads: dict[int, HelplineThread] = {}
-        self.messages: dict[int, ThreadMessage] = {}
-        self.entries: dict[int, StaffFaqEntry] = {}
-
-
-class FakeAskedQuestions:
-    def __init__(self, uow: "HelplineUnitOfWork") -> None:
-        self._uow = uow
-
-    async def add(self, question: AskedQuestion) -> AskedQuestion:
-        question.id = self._uow.next_id()
-        self._uow.helpline.questions[question.id] = question
-        return question
-
-    async def get_for_user(self, question_id: int, user_id: int) -> AskedQuestion | None:
-        found = self._uow.helpline.questions.get(question_id)
-        return found if found is not None and found.user_id == user_id else None
-
-    async def latest_of(self, user_id: int) -> AskedQuestion | None:
-        mine = [q for q in self._uow.helpline.questions.values() if q.user_id == user_id]
-        return max(mine, key=lambda q: (q.asked_at, q.id or 0), default=None)
-
-    async def counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for question in self._uow.helpline.questions.values():
-            counts[question.outcome] = counts.get(question.outcome, 0) + 1
-        return counts
-
-    async def most_asked_unanswered(self, limit: int) -> list[tuple[str, int]]:
-        counts: dict[str, int] = {}
-        for q in self._uow.helpline.questions.values():
-            if q.entry_id is None and q.outcome != QuestionOutcome.ANSWERED:
-                counts[q.text] = counts.get(q.text, 0) + 1
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
-
-
-class FakeThreads:
-    def __init__(self, uow: "HelplineUnitOfWork") -> None:
-        self._uow = uow
-
-    async def get(self, thread_id: int) -> HelplineThread | None:
-        return self._uow.helpline.threads.get(thread_id)
-
-    async def open_of(self, user_id: int) -> HelplineThread | None:
-        found = [
-            t
-            for t in self._uow.helpline.threads.values()
-            if t.user_id == user_id and t.state == ThreadState.OPEN
-        ]
-        return max(found, key=lambda t: t.id or 0, default=None)
-
-    async def add(self, thread: HelplineThread) -> HelplineThread:
-        thread.id = self._uow.next_id()
-        self._uow.helpline.threads[thread.id] = thread
-        return thread
-
-    async def add_message(self, message: ThreadMessage) -> ThreadMessage:
-        if await self.message_at(message.chat_id, message.message_id) is not None:
-            raise DuplicateKey("helpline_messages (chat_id, message_id)")
-        message.id = self._uow.next_id()
-        self._uow.helpline.messages[message.id] = message
-        return message
-
-    async def message_at(self, chat_id: int, message_id: int) -> ThreadMessage | None:
-        messages = self._uow.helpline.messages.values()
-        return next((m for m in messages if (m.chat_id, m.message_id) == (chat_id, message_id)), None)
-
-    async def latest_message(self, thread_id: int, kind: str) -> ThreadMessage | None:
-        found = [
-            m for m in self._uow.helpline.messages.values() if m.thread_id == thread_id and m.kind == kind
-        ]
-        return max(found, key=lambda m: m.id or 0, default=None)
-
-
-class FakeStaffFaq:
-    def __init__(self, uow: "HelplineUnitOfWork") -> None:
-        self._uow = uow
-
-    async def add(self, entry: StaffFaqEntry) -> StaffFaqEntry:
-        entry.id = self._uow.next_id()
-        self._uow.helpline.entries[entry.id] = entry
-        return entry
-
-    async def listed(self) -> list[StaffFaqEntry]:
-        return sorted(self._uow.helpline.entries.values(), key=lambda e: e.id or 0)
-
-
-class HelplineUnitOfWork(FakeUnitOfWork):
-    """FakeUnitOfWork plus the help line's tables, with the same commit and rollback."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.helpline = _HelplineTables()
-        self._helpline_durable = copy.deepcopy(self.helpline)
-        self.asked_questions = FakeAskedQuestions(self)
-        self.helpline_threads = FakeThreads(self)
-        self.staff_faq = FakeStaffFaq(self)
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await super().__aexit__(exc_type, exc, tb)
-        self.helpline = copy.deepcopy(self._helpline_durable)
-
-    async def commit(self) -> None:
-        await super().commit()
-        self._helpline_durable = copy.deepcopy(self.helpline)
-
-    def stored_questions(self) -> list[AskedQuestion]:
-        return list(self._helpline_durable.questions.values())
-
-    def stored_messages(self) -> list[ThreadMessage]:
-        return list(self._helpline_durable.messages.values())
-
-
 @pytest.fixture
-def uow() -> HelplineUnitOfWork:
-    return HelplineUnitOfWork()
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
 
 
 @pytest.fixture
