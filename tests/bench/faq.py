@@ -22,9 +22,9 @@ from bot.faq_files import load_knowledge_base
 from domain.faq import CONFIDENCE, Analyser, Entry, KnowledgeBase, Match, confident, normalise
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "faq" / "questions.toml"
-# The sets the retrieval was tuned on; any other tests/faq/*.toml set was written blind and never
-# tuned on (held_out_2.toml): its figures are the honest measure.
-DEVELOPMENT = frozenset({"questions.toml", "held_out.toml"})
+# Sets read while tuning (held_out_2.toml became one once its figures had been seen); every other set
+# in tests/faq/ was written blind and measured once.
+DEVELOPMENT = frozenset({"questions.toml", "held_out.toml", "held_out_2.toml"})
 KINDS = ("paraphrase", "typo", "traditional", "english", "unanswerable")
 LATENCY_ROUNDS = 20
 
