@@ -274,6 +274,14 @@ async def _staff_may(uow: UnitOfWork, message: Message, programme: str | None) -
     return use_cases.may_answer(members, programme)
 
 
+async def _refused(uow: UnitOfWork, message: Message, programme: str | None) -> bool:
+    """Tells a sender without the help-line role of the thread's programme so; True then."""
+    if await _staff_may(uow, message, programme):
+        return False
+    await message.reply(_("Only help-line staff of this programme may answer or close this thread."))
+    return True
+
+
 async def _thread_replied_to(
     message: Message, uow: UnitOfWork, helpline: Helpline
 ) -> use_cases.Posted | None:
@@ -333,8 +341,7 @@ def get_group_router() -> Router:
             await message.reply(_("Reply /close to a message of the thread you want to close."))
             return
         thread = posted.thread
-        if not await _staff_may(uow, message, thread.programme):
-            await message.reply(_("Only help-line staff of this programme may answer or close this thread."))
+        if await _refused(uow, message, thread.programme):
             return
         assert thread.id is not None and message.from_user is not None
         closed = await use_cases.close_thread(uow, clock, thread.id, str(message.from_user.id))
@@ -381,8 +388,7 @@ def get_group_router() -> Router:
             )
             return
         thread = posted.thread
-        if not await _staff_may(uow, message, thread.programme):
-            await message.reply(_("Only help-line staff of this programme may answer or close this thread."))
+        if await _refused(uow, message, thread.programme):
             return
         if thread.state == ThreadState.CLOSED:
             await message.reply(
@@ -480,8 +486,7 @@ async def _faq_add(
         )
         return
     thread = posted.thread
-    if not await _staff_may(uow, message, thread.programme):
-        await message.reply(_("Only help-line staff of this programme may answer or close this thread."))
+    if await _refused(uow, message, thread.programme):
         return
     question = question or thread.question
     if not question:

@@ -15,7 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from dialogs import render, uploads
 from dialogs.turn import Turn
-from domain import materials, photos
+from domain import materials, photos, windows
 from domain.exam_registrations import NMEC
 from domain.materials import CategoryStatus, Checklist
 from domain.model import Account, UploadState
@@ -62,8 +62,8 @@ def _window_line(checklist: Checklist) -> str:
     context = checklist.context
     return _("{region}: uploads from {start} to {end} (Beijing time).").format(
         region=context.region.official_name,
-        start=materials.moment_text(checklist.opens_at),
-        end=materials.end_text(checklist.deadline),
+        start=windows.moment_text(checklist.opens_at),
+        end=windows.end_text(checklist.deadline),
     )
 
 

@@ -25,7 +25,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from dialogs import keyboards, render
 from dialogs.staff import StaffOnly
 from dialogs.turn import Turn
-from domain import materials
+from domain import materials, windows
 from domain.exam_registrations import NMEC
 from domain.model import Channel, ChatUser, Role, StaffMember
 from domain.problems import Problem
@@ -157,7 +157,7 @@ async def _materials_return(turn: Turn, item: int, part: str, reason: str) -> De
         ).format(
             category=outcome.category_name,
             reason=outcome.reason,
-            deadline=materials.end_text(outcome.deadline),
+            deadline=windows.end_text(outcome.deadline),
         )
 
     return Decided(N_("Returned; the applicant is told."), outcome.notify, message, NMEC)

@@ -22,10 +22,9 @@ fine or that the applicant is not eligible, so nothing here ever says "approved"
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from domain import outbox, reminders
-from domain.clock import BEIJING
 from domain.exam_registrations import NMEC, region_name
 from domain.model import (
     Account,
@@ -42,7 +41,7 @@ from domain.problems import Problem
 from domain.programmes import Fact, MaterialCategory, Region, programme
 from domain.text import N_
 from domain.uploads import Picture, content_key, new_upload, release_files
-from domain.windows import Window, WindowPhase
+from domain.windows import Window, WindowPhase, end_text, moment_text
 
 __all__ = [
     "KIND",
@@ -538,20 +537,6 @@ def _window_refusal(context: MaterialContext, phase: WindowPhase) -> Problem | N
     if phase is WindowPhase.CLOSED:
         return Problem(_CLOSED, {"region": region, "end": end_text(context.window.end)})
     return None
-
-
-def moment_text(moment: datetime) -> str:
-    """Beijing time to the minute."""
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
-
-
-def end_text(end: datetime) -> str:
-    """A window's end; midnight as the previous day's 24:00, as the notices write an inclusive last
-    day ("1月27日24时")."""
-    local = end.astimezone(BEIJING)
-    if local.time() == time(0):
-        return f"{(local.date() - timedelta(days=1)).isoformat()} 24:00"
-    return moment_text(local)
 
 
 # ----- review (审核), for staff with the reviewer role of nmec-materials; the caller checks the role
