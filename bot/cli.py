@@ -20,6 +20,7 @@ from domain.ports import SmsSender
 from domain.problems import Problem
 from domain.programmes import catalog, programme
 from domain.text import N_
+from domain.windows import window_text
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -355,7 +356,8 @@ def _read_file(path: Path) -> bytes | None:
 
 
 def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+    plural = noun + ("es" if noun.endswith(("ch", "s")) else "s")
+    return f"{count} {noun if count == 1 else plural}"
 
 
 def _catalog_import(args: argparse.Namespace) -> int:
@@ -378,10 +380,13 @@ def _catalog_import(args: argparse.Namespace) -> int:
         outcome = await import_catalog(uow, catalog, SystemClock().now())
         if isinstance(outcome, CatalogRefused):
             print(
-                f"{name}: year: the {outcome.year} catalog was not replaced: submitted applications "
-                "chose what this file drops:",
+                f"{name}: year: the {outcome.year} catalog was not replaced: applications were made "
+                "in what this file drops:",
                 file=sys.stderr,
             )
+            for dropped in outcome.dropped:
+                numbers = ", ".join(str(n) for n in dropped.applications)
+                print(f"  batch {dropped.number}: applications {numbers}", file=sys.stderr)
             for removed in outcome.removed:
                 what = f"specialty {removed.specialty_code}"
                 if removed.base_id is not None:
@@ -392,9 +397,16 @@ def _catalog_import(args: argparse.Namespace) -> int:
         verb = "replaced" if outcome.replaced else "imported"
         specialties = f"{outcome.specialties} specialt" + ("y" if outcome.specialties == 1 else "ies")
         print(
-            f"{verb} the {outcome.year} catalog: {specialties}, {_count(outcome.bases, 'base')}, "
-            f"{_count(outcome.offerings, 'offering')}"
+            f"{verb} the {outcome.year} catalog: {_count(outcome.batches, 'batch')}, {specialties}, "
+            f"{_count(outcome.bases, 'base')}, {_count(outcome.offerings, 'offering')}"
         )
+        for number in outcome.moved:
+            print(f"batch {number}: its windows changed")
+        if outcome.moved:
+            print(
+                f"{_count(outcome.reminders_cancelled, 'queued reminder')} for the old windows cancelled; "
+                "the housekeeper plans them for the new windows on its next run"
+            )
         return 0
 
     return on_database(work)
@@ -419,6 +431,12 @@ def _catalog_list(args: argparse.Namespace) -> int:
             print(f"no catalog of {args.year}", file=sys.stderr)
             return 1
         print(_catalog_line(catalog))
+        print("batches (Beijing time): application, admission, confirmation")
+        for batch in catalog.batches:
+            windows = "; ".join(
+                window_text(w) for w in (batch.application, batch.admission, batch.confirmation)
+            )
+            print(f"  {batch.number}  {windows}")
         print("specialties:")
         for specialty in catalog.specialties:
             bases = ", ".join(b.base_id for b in catalog.bases_offering(specialty.code)) or "none"
@@ -438,8 +456,8 @@ def _catalog_line(catalog: "YearCatalog") -> str:
     )
     offerings = sum(len(b.quotas) for b in catalog.bases)
     return (
-        f"{catalog.year}: {len(catalog.specialties)} specialties, {len(catalog.bases)} bases, "
-        f"{offerings} offerings; imported {imported} (Beijing)"
+        f"{catalog.year}: {_count(len(catalog.batches), 'batch')}, {len(catalog.specialties)} specialties, "
+        f"{len(catalog.bases)} bases, {offerings} offerings; imported {imported} (Beijing)"
     )
 
 

@@ -100,7 +100,7 @@ async def show_batches(turn: Turn, note: str | None = None) -> None:
     if account is None:
         return
     now = turn.clock.now()
-    batches = gd_applications.batches_for(now)
+    batches = gd_applications.batches_for(await gd_catalog.calendar(turn.uow), now)
     if not batches:
         await turn.say(_("No batches of 广东住培 are published."))
         return
@@ -178,9 +178,13 @@ async def _ask_notes(turn: Turn) -> None:
     )
 
 
+async def _current_catalog(turn: Turn) -> tuple[int | None, gd_catalog.YearCatalog | None]:
+    year = gd_applications.current_year(await gd_catalog.calendar(turn.uow), turn.clock.now())
+    return year, await gd_catalog.catalog_of(turn.uow, year) if year is not None else None
+
+
 async def _ask_specialty(turn: Turn, note: str | None = None) -> None:
-    year = gd_applications.current_year(turn.clock.now())
-    catalog = await gd_catalog.catalog_of(turn.uow, year) if year is not None else None
+    year, catalog = await _current_catalog(turn)
     if catalog is None:
         await turn.say(
             _("The specialties and training bases of {year} are not published yet.").format(year=year)
@@ -195,8 +199,7 @@ async def _ask_specialty(turn: Turn, note: str | None = None) -> None:
 
 async def _ask_bases(turn: Turn, note: str | None = None) -> None:
     draft = await _draft(turn)
-    year = gd_applications.current_year(turn.clock.now())
-    catalog = await gd_catalog.catalog_of(turn.uow, year) if year is not None else None
+    catalog = (await _current_catalog(turn))[1]
     specialty = catalog.specialty(str(draft.get("specialty", ""))) if catalog else None
     if catalog is None or specialty is None:
         await _ask_specialty(turn, note)

@@ -18,7 +18,8 @@ and are the dialogs' business):
    application exist for the bases (one PENDING offer per chosen base, domain/offers.py). Nothing
    changes after it: the seed has neither edit nor withdrawal after 提交.
 
-Which intake year a moment belongs to is :func:`current_year`: the year whose batches span it (first
+The batches and their windows come with the year's catalog (domain/gd_catalog.py). Which intake
+year a moment belongs to is :func:`current_year`: the imported year whose batches span it (first
 application day to last confirmation day), else the next one to start, else the latest.
 """
 
@@ -32,6 +33,8 @@ from domain.gd_profile import APPLICANT_TYPE_OFFICIAL_NAMES, ApplicantType, chec
 from domain.model import (
     Account,
     ApplicationState,
+    Batch,
+    BatchCalendar,
     GdApplication,
     Offer,
     OfferState,
@@ -43,7 +46,6 @@ from domain.offers import GD, OfferView, batch_of, offer_views
 from domain.ports import UnitOfWork
 from domain.problems import Problem
 from domain.profiles import Module, ModuleStatus
-from domain.programmes import Batch, programme
 from domain.text import N_
 from domain.windows import Window, WindowPhase, end_text, moment_text, window_text
 
@@ -134,12 +136,12 @@ _NO_BASES = N_("Choose one to three training bases (平行志愿).")
 # ----- years and batches
 
 
-def current_year(now: datetime) -> int | None:
+def current_year(calendar: BatchCalendar, now: datetime) -> int | None:
     """The intake year of ``now``: the one whose batches span it, else the next to start, else the latest."""
     spans = sorted(
-        (min(b.application.start for b in y.batches), _end_of(y.batches), y.year)
-        for y in programme(GD).years.values()
-        if y.batches
+        (min(b.application.start for b in batches), _end_of(batches), year)
+        for year, batches in calendar.items()
+        if batches
     )
     for start, end, year in spans:
         if start <= now < end:
@@ -179,12 +181,12 @@ def _batch_status(year: int, batch: Batch, now: datetime) -> BatchStatus:
     )
 
 
-def batches_for(now: datetime, year: int | None = None) -> list[BatchStatus]:
+def batches_for(calendar: BatchCalendar, now: datetime, year: int | None = None) -> list[BatchStatus]:
     """Every batch of the year (default: :func:`current_year`): open, upcoming or closed, with dates."""
-    chosen = current_year(now) if year is None else year
-    if chosen is None or chosen not in programme(GD).years:
+    chosen = current_year(calendar, now) if year is None else year
+    if chosen is None:
         return []
-    return [_batch_status(chosen, batch, now) for batch in programme(GD).year(chosen).batches]
+    return [_batch_status(chosen, batch, now) for batch in calendar.get(chosen, ())]
 
 
 def _window_refusal(batch: Batch, now: datetime) -> Problem | None:
@@ -222,10 +224,12 @@ def _profile_refusal(statuses: Sequence[ModuleStatus]) -> Problem | None:
 # ----- one application per batch, and "accepting ends the process"
 
 
-def _finished(application: GdApplication, offers: Sequence[Offer], now: datetime) -> bool:
+def _finished(
+    application: GdApplication, catalog: YearCatalog | None, offers: Sequence[Offer], now: datetime
+) -> bool:
     """Whether a submitted application can no longer lead to an accepted offer: the confirmation
     window closed, or every base said 不录取 or the applicant declined every offer."""
-    if batch_of(application.year, application.batch).confirmation.phase(now) is WindowPhase.CLOSED:
+    if batch_of(catalog, application.batch).confirmation.phase(now) is WindowPhase.CLOSED:
         return True
     final = (OfferState.NOT_ADMITTED, OfferState.DECLINED)
     return bool(offers) and all(o.state in final for o in offers)
@@ -237,16 +241,16 @@ async def _year_refusal(
     """An accepted offer this year, or a submitted application of another batch still running."""
     offers = await uow.offers.of_account(account_id, year)
     accepted = next((o for o in offers if o.state == OfferState.ACCEPTED), None)
+    catalog = await uow.gd_catalog.get(year)
     if accepted is not None:
-        catalog = await uow.gd_catalog.get(year)
         base = catalog.base(accepted.base_id) if catalog else None
         return Problem(_ACCEPTED, {"base": base.name if base else accepted.base_id, "batch": accepted.batch})
     for application in await uow.gd_applications.of_account(account_id, year):
         if application.batch == batch or application.state != ApplicationState.SUBMITTED:
             continue
         mine = [o for o in offers if o.application_id == application.id]
-        if not _finished(application, mine, now):
-            end = batch_of(year, application.batch).confirmation.end
+        if not _finished(application, catalog, mine, now):
+            end = batch_of(catalog, application.batch).confirmation.end
             return Problem(_WAITING, {"batch": application.batch, "end": end_text(end)})
     return None
 
@@ -374,7 +378,7 @@ def _missing(loaded: _Loaded, now: datetime) -> list[Problem]:
 def _view(loaded: _Loaded, now: datetime) -> ApplicationView:
     application, catalog = loaded.application, loaded.catalog
     state = ApplicationState(application.state)
-    batch = _batch_status(application.year, batch_of(application.year, application.batch), now)
+    batch = _batch_status(application.year, batch_of(catalog, application.batch), now)
     mine = [o for o in loaded.offers if o.application_id == application.id]
     views = offer_views(loaded.offers, {application.year: catalog}, now)
     return ApplicationView(
@@ -405,10 +409,12 @@ async def application_view(
 
 async def applications_of(uow: UnitOfWork, account: Account, now: datetime) -> list[ApplicationView]:
     """The account's applications of the current year, by batch."""
-    year = current_year(now)
-    if account.id is None or year is None:
+    if account.id is None:
         return []
     async with uow:
+        year = current_year(await uow.gd_catalog.calendar(), now)
+        if year is None:
+            return []
         return [
             _view(await _load(uow, account.id, application), now)
             for application in await uow.gd_applications.of_account(account.id, year)
@@ -433,7 +439,8 @@ async def _editable(
         return application
     if application.state == ApplicationState.SUBMITTED:
         return _submitted_refusal(application)
-    refusal = _window_refusal(batch_of(application.year, application.batch), now)
+    batch = batch_of(await uow.gd_catalog.get(application.year), application.batch)
+    refusal = _window_refusal(batch, now)
     return refusal if refusal is not None else application
 
 
@@ -446,17 +453,17 @@ async def start(
     """我要报名 → 选择: open the batch's draft, or resume it. ``year`` defaults to :func:`current_year`."""
     if account.programme != GD or account.id is None:
         return Problem(_NOT_GD)
-    chosen_year = current_year(now) if year is None else year
-    if chosen_year is None or chosen_year not in programme(GD).years:
-        return Problem(_NO_YEAR)
-    try:
-        batch = programme(GD).year(chosen_year).batch(batch_number)
-    except KeyError:
-        return Problem(_UNKNOWN_BATCH, {"batch": batch_number, "year": chosen_year})
-    refusal = _window_refusal(batch, now)
-    if refusal is not None:
-        return refusal
     async with uow:
+        calendar = await uow.gd_catalog.calendar()
+        chosen_year = current_year(calendar, now) if year is None else year
+        if chosen_year is None or chosen_year not in calendar:
+            return Problem(_NO_YEAR)
+        batch = next((b for b in calendar[chosen_year] if b.number == batch_number), None)
+        if batch is None:
+            return Problem(_UNKNOWN_BATCH, {"batch": batch_number, "year": chosen_year})
+        refusal = _window_refusal(batch, now)
+        if refusal is not None:
+            return refusal
         existing = await uow.gd_applications.find(account.id, chosen_year, batch_number)
         if existing is not None and existing.state == ApplicationState.SUBMITTED:
             return _submitted_refusal(existing)
@@ -643,16 +650,17 @@ _NEXT_NONE = N_("No batch of {year} is open or coming.")
 
 
 async def status(uow: UnitOfWork, account: Account, now: datetime) -> GdStatus:
-    year = current_year(now)
     account_id = account.id or 0
     async with uow:
+        calendar = await uow.gd_catalog.calendar()
+        year = current_year(calendar, now)
         sections = await uow.profile_sections.of_account(account_id)
         profile = _judge(sections, now)
         applications: list[ApplicationView] = []
         if year is not None:
             for application in await uow.gd_applications.of_account(account_id, year):
                 applications.append(_view(await _load(uow, account_id, application), now))
-    batches = tuple(batches_for(now, year)) if year is not None else ()
+    batches = tuple(batches_for(calendar, now, year)) if year is not None else ()
     accepted = next(
         (o for a in applications for o in a.offers if o.state is OfferState.ACCEPTED),
         None,

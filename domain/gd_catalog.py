@@ -1,8 +1,15 @@
-"""The per-year catalog of 广东住培 (seed 000 三 7): specialties (专业) and training bases (培训基地).
+"""The per-year catalog of 广东住培 (seed 000 三 7): the batches with their windows, the specialties
+(专业) and the training bases (培训基地).
 
 An operator loads one intake year from an editable TOML file (``baoming catalog import FILE``):
 
     year = 2021
+
+    [[batches]]                                # 招收批次, numbered 1, 2, 3 … in order
+    number = 1
+    application = "2021-04-15..2021-04-22"     # 学员报名; "START..END", Beijing time
+    admission = "2021-04-15..2021-05-31"       # 基地招收
+    confirmation = "2021-05-24..2021-05-31"    # 学员确认
 
     [[specialties]]
     code = "0100"
@@ -15,14 +22,16 @@ An operator loads one intake year from an editable TOML file (``baoming catalog 
     specialties = ["0100", "0700"]
     quotas = { "0100" = 30, "0700" = 12 }   # 招收计划: one positive quota per offered specialty
 
-The file is checked whole before anything is written, and every problem is reported at once as
-(key, reason), in plain English for the operator, like the programme data files: entries are
-counted from 1 (the third ``[[bases]]`` is ``bases[3]``). The batches and their windows stay in
-domain/programmes/gd_residency.toml; a catalog year needs batches there.
+A window's ends are dates (a date end includes that whole day) or "YYYY-MM-DD HH:MM". The file is
+checked whole before anything is written, and every problem is reported at once as (key, reason), in
+plain English for the operator, like the programme data files: entries are counted from 1 (the third
+``[[bases]]`` is ``bases[3]``).
 
 Importing a year again replaces that year's catalog, unless a submitted application chose a base,
-a specialty or a base's specialty that the new file drops: submitted choices never change (the
-seed has no edit after 提交), so they must stay valid.
+a specialty or a base's specialty that the new file drops, or an application exists in a batch the
+new file drops: submitted choices never change (the seed has no edit after 提交), so they must stay
+valid. Windows may move (a deadline extended is common); the reminders queued for the old windows
+are cancelled in the same transaction, and the next planning run plans them for the new ones.
 """
 
 import re
@@ -30,19 +39,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.model import ApplicationState, Specialty, TrainingBase, YearCatalog
+from domain import outbox
+from domain.model import ApplicationState, Batch, BatchCalendar, Specialty, TrainingBase, YearCatalog
 from domain.ports import UnitOfWork
-from domain.programmes import programme
+from domain.reminders import ReminderKind
+from domain.windows import Window, window_text
 
 __all__ = [
     "GD",
     "CatalogFileError",
     "CatalogImported",
     "CatalogRefused",
+    "DroppedBatch",
     "RemovedChoice",
     "Specialty",
     "TrainingBase",
     "YearCatalog",
+    "calendar",
     "catalog_of",
     "catalog_years",
     "import_catalog",
@@ -67,7 +80,10 @@ class CatalogFileError:
     reason: str  # plain English for the operator
 
 
-_ROOT_KEYS = ("year", "specialties", "bases")
+_ROOT_KEYS = ("year", "batches", "specialties", "bases")
+_BATCH_KEYS = ("number", "application", "admission", "confirmation")
+# An intake year an operator could mean; anything else is a typo (20211, 221).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 _SPECIALTY_KEYS = ("code", "name")
 _BASE_KEYS = ("id", "name", "city", "specialties", "quotas")
 
@@ -117,12 +133,17 @@ def validate_catalog(data: Mapping[str, object]) -> YearCatalog | list[CatalogFi
     errors = _Errors()
     errors.unknown_keys("", data, _ROOT_KEYS)
     year = _year(data.get("year"), errors)
+    batches = _batches(data.get("batches"), errors)
     known: set[str] = set()  # every well-formed code, so a bad name does not make its bases' lists wrong
     specialties = _specialties(data.get("specialties"), known, errors)
     bases = _bases(data.get("bases"), known, errors)
+    opens = batches[0].application.start.year if batches else None
+    if year is not None and opens is not None and opens not in (year - 1, year):
+        # A typo in either: an intake's batches open in its year (or late in the year before).
+        errors.add("batches[1].application", f"opens in {opens}, which is not around the intake year {year}")
     if errors.found or year is None:
         return errors.found
-    return YearCatalog(year, tuple(specialties), tuple(bases))
+    return YearCatalog(year, tuple(specialties), tuple(bases), tuple(batches))
 
 
 def _year(value: object, errors: _Errors) -> int | None:
@@ -132,14 +153,8 @@ def _year(value: object, errors: _Errors) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         errors.add("year", "must be an integer, like 2021")
         return None
-    years = programme(GD).years
-    if value not in years or not years[value].batches:
-        known = ", ".join(str(y) for y, data in years.items() if data.batches) or "none"
-        errors.add(
-            "year",
-            f"{value} has no batches in gd_residency.toml (years with batches: {known}); "
-            "add the year's batch windows there first",
-        )
+    if not FIRST_YEAR <= value <= LAST_YEAR:
+        errors.add("year", f"{value} is not an intake year from {FIRST_YEAR} to {LAST_YEAR}")
         return None
     return value
 
@@ -154,6 +169,59 @@ def _tables(value: object, name: str, errors: _Errors) -> list[Mapping[str, obje
     if not value:
         errors.add(name, f"is empty: add at least one [[{name}]]")
     return value
+
+
+def _batches(value: object, errors: _Errors) -> list[Batch]:
+    """The batches, numbered 1, 2, 3 … in the file's order, each window in the seed's order: a base
+    admits those who applied, and an applicant answers the offers once the bases have decided."""
+    found: list[Batch] = []
+    for number, table in enumerate(_tables(value, "batches", errors), start=1):
+        where = f"batches[{number}]."
+        errors.unknown_keys(where, table, _BATCH_KEYS)
+        given = table.get("number")
+        if given != number or isinstance(given, bool):
+            errors.add(f"{where}number", f"must be {number}: batches are numbered 1, 2, 3 … in order")
+        windows = {key: _window(where, table, key, errors) for key in _BATCH_KEYS[1:]}
+        application, admission, confirmation = windows.values()
+        if application is None or admission is None or confirmation is None:
+            continue
+        batch = Batch(number, application, admission, confirmation)
+        for key, reason in _order_problems(batch):
+            errors.add(f"{where}{key}", reason)
+        previous = found[-1] if found else None
+        if previous is not None and application.start < previous.application.end:
+            errors.add(
+                f"{where}application",
+                f"starts before batch {previous.number}'s application closes "
+                f"({window_text(previous.application)}): only one batch may be open at a time",
+            )
+        found.append(batch)
+    return found
+
+
+def _window(where: str, table: Mapping[str, object], key: str, errors: _Errors) -> Window | None:
+    value = table.get(key)
+    if not isinstance(value, str):
+        errors.add(f"{where}{key}", 'is missing or not a string: "START..END", like "2021-04-15..2021-04-22"')
+        return None
+    try:
+        return Window.parse(value)
+    except ValueError as error:
+        errors.add(f"{where}{key}", str(error))
+        return None
+
+
+def _order_problems(batch: Batch) -> list[tuple[str, str]]:
+    problems = []
+    if batch.admission.end < batch.application.end:
+        problems.append(("admission", "ends before the application window: applications would go undecided"))
+    if batch.confirmation.start < batch.application.end:
+        problems.append(("confirmation", "starts before the application window closes"))
+    if batch.confirmation.end < batch.admission.end:
+        problems.append(
+            ("confirmation", "ends before the admission window: a late 录取 could not be answered")
+        )
+    return problems
 
 
 def _specialties(value: object, known: set[str], errors: _Errors) -> list[Specialty]:
@@ -264,38 +332,85 @@ class RemovedChoice:
 
 
 @dataclass(frozen=True)
+class DroppedBatch:
+    """A batch the new file drops, with the applications (drafts too) made in it."""
+
+    number: int
+    applications: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class CatalogRefused:
     year: int
     removed: tuple[RemovedChoice, ...]
+    dropped: tuple[DroppedBatch, ...] = ()
 
 
 @dataclass(frozen=True)
 class CatalogImported:
     year: int
     replaced: bool  # the year had a catalog before
+    batches: int
     specialties: int
     bases: int
     offerings: int  # (base, specialty) pairs
+    moved: tuple[int, ...] = ()  # batches whose windows changed
+    reminders_cancelled: int = 0  # queued for the old windows; planned again for the new ones
+
+
+# Kept in the cancelled reminders' last_error, for `baoming notify status`.
+WINDOW_MOVED = "window moved"
+_APPLICATION_KINDS = (ReminderKind.BATCH_OPENS, ReminderKind.BATCH_CLOSES)
+_CONFIRMATION_KINDS = (ReminderKind.OFFER_CLOSES,)
 
 
 async def import_catalog(
     uow: UnitOfWork, catalog: YearCatalog, now: datetime
 ) -> CatalogImported | CatalogRefused:
-    """Store the year's catalog, replacing the stored one unless that would strand a submitted choice."""
+    """Store the year's catalog, replacing the stored one unless that would strand a submitted choice
+    or an application's batch. Reminders about windows that moved are cancelled in the same
+    transaction; the reminder keys name their window, so planning adds them again for the new one."""
     async with uow:
         stored = await uow.gd_catalog.get(catalog.year)
         removed = await _stranded(uow, catalog)
-        if removed:
-            return CatalogRefused(catalog.year, removed)
+        dropped = await _dropped(uow, catalog)
+        if removed or dropped:
+            return CatalogRefused(catalog.year, removed, dropped)
+        moved: list[int] = []
+        cancelled = 0
+        for old in stored.batches if stored else ():
+            new = catalog.batch(old.number)
+            if new == old:
+                continue
+            moved.append(old.number)
+            if new is None or new.application != old.application:
+                cancelled += await outbox.cancel_about(
+                    uow, _APPLICATION_KINDS, old.application.end, WINDOW_MOVED
+                )
+            if new is None or new.confirmation != old.confirmation:
+                cancelled += await outbox.cancel_about(
+                    uow, _CONFIRMATION_KINDS, old.confirmation.end, WINDOW_MOVED
+                )
         await uow.gd_catalog.replace(catalog, now)
         await uow.commit()
     return CatalogImported(
         year=catalog.year,
         replaced=stored is not None,
+        batches=len(catalog.batches),
         specialties=len(catalog.specialties),
         bases=len(catalog.bases),
         offerings=sum(len(b.quotas) for b in catalog.bases),
+        moved=tuple(moved),
+        reminders_cancelled=cancelled,
     )
+
+
+async def _dropped(uow: UnitOfWork, catalog: YearCatalog) -> tuple[DroppedBatch, ...]:
+    made: dict[int, list[int]] = {}
+    for application in await uow.gd_applications.of_year(catalog.year):
+        if catalog.batch(application.batch) is None:
+            made.setdefault(application.batch, []).append(application.id or 0)
+    return tuple(DroppedBatch(number, tuple(sorted(ids))) for number, ids in sorted(made.items()))
 
 
 async def _stranded(uow: UnitOfWork, catalog: YearCatalog) -> tuple[RemovedChoice, ...]:
@@ -323,3 +438,9 @@ async def catalog_of(uow: UnitOfWork, year: int) -> YearCatalog | None:
 async def catalog_years(uow: UnitOfWork) -> list[int]:
     async with uow:
         return await uow.gd_catalog.years()
+
+
+async def calendar(uow: UnitOfWork) -> BatchCalendar:
+    """Every imported year's batches, for the use cases that decide by the windows."""
+    async with uow:
+        return await uow.gd_catalog.calendar()

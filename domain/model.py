@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from domain.windows import Window
+
 
 class Channel(StrEnum):
     """Where a person talks to us. Every person is keyed by channel + external id, never by a bare id."""
@@ -377,11 +379,32 @@ class TrainingBase:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """招收批次 (seed 000): one round of application, admission by the bases, and offer confirmation."""
+
+    number: int
+    application: Window  # 学员报名
+    admission: Window  # 基地招收
+    confirmation: Window  # 学员确认
+
+
+# Every imported intake year's batches, by year: the windows the use cases read (a handful of rows).
+BatchCalendar = Mapping[int, tuple[Batch, ...]]
+
+
+@dataclass(frozen=True)
 class YearCatalog:
+    """One intake year of 广东住培 as the operator imported it: the batches with their windows, the
+    specialties and the training bases (domain/gd_catalog.py)."""
+
     year: int
     specialties: tuple[Specialty, ...]
     bases: tuple[TrainingBase, ...]
+    batches: tuple[Batch, ...] = ()
     imported_at: datetime | None = None  # None until stored
+
+    def batch(self, number: int) -> Batch | None:
+        return next((b for b in self.batches if b.number == number), None)
 
     def specialty(self, code: str) -> Specialty | None:
         return next((s for s in self.specialties if s.code == code), None)

@@ -28,10 +28,9 @@ from datetime import datetime
 from domain import identity, outbox, reminders
 from domain.clock import BEIJING
 from domain.masking import mask_id_number
-from domain.model import Account, ChatUser, Offer, OfferState, YearCatalog
+from domain.model import Account, Batch, ChatUser, Offer, OfferState, YearCatalog
 from domain.ports import UnitOfWork
 from domain.problems import Problem
-from domain.programmes import Batch, programme
 from domain.text import N_
 from domain.windows import Window, WindowPhase, end_text, moment_text, window_text
 
@@ -131,9 +130,20 @@ _SAME_AS_LINE = N_("The same applicant as on line {line}.")
 # ----- dates, as the applicant reads them (Beijing time)
 
 
-def batch_of(year: int, number: int) -> Batch:
-    """The batch's windows from the programme data (gd_residency.toml)."""
-    return programme(GD).year(year).batch(number)
+def batch_of(catalog: YearCatalog | None, number: int) -> Batch:
+    """The batch's windows, from its year's catalog. An application or offer exists only in a batch
+    of an imported catalog, and importing the year again never drops such a batch (domain/gd_catalog.py)."""
+    batch = catalog.batch(number) if catalog is not None else None
+    if batch is None:
+        raise LookupError(f"batch {number} is in no imported catalog")
+    return batch
+
+
+async def _cached(uow: UnitOfWork, year: int, catalogs: dict[int, YearCatalog | None]) -> YearCatalog | None:
+    """The year's catalog, read once per use case however many offers need it."""
+    if year not in catalogs:
+        catalogs[year] = await uow.gd_catalog.get(year)
+    return catalogs[year]
 
 
 # ----- the applicant's view
@@ -199,7 +209,7 @@ def _view(
     accepted: Offer | None,
     accepted_name: str | None,
 ) -> OfferView:
-    batch = batch_of(offer.year, offer.batch)
+    batch = batch_of(catalog, offer.batch)
     state = effective_state(offer, batch.confirmation, now)
     base = catalog.base(offer.base_id) if catalog else None
     specialty = catalog.specialty(offer.specialty_code) if catalog else None
@@ -314,7 +324,7 @@ def _answer_refusal(offer: Offer, catalog: YearCatalog | None, now: datetime) ->
         return Problem(_ACCEPTED_ALREADY, {"date": answered_on})
     if state is OfferState.DECLINED:
         return Problem(_DECLINED_ALREADY, {"date": answered_on})
-    batch = batch_of(offer.year, offer.batch)
+    batch = batch_of(catalog, offer.batch)
     phase = batch.confirmation.phase(now)
     if phase is not WindowPhase.OPEN:
         return _confirmation_problem(batch, phase)
@@ -348,8 +358,8 @@ def _admission_refusal(batch: Batch, now: datetime) -> Problem | None:
     return Problem(_ADMISSION_UPCOMING if phase is WindowPhase.UPCOMING else _ADMISSION_CLOSED, params)
 
 
-def _decision_refusal(offer: Offer, now: datetime) -> Problem | None:
-    refusal = _admission_refusal(batch_of(offer.year, offer.batch), now)
+def _decision_refusal(offer: Offer, catalog: YearCatalog | None, now: datetime) -> Problem | None:
+    refusal = _admission_refusal(batch_of(catalog, offer.batch), now)
     if refusal is not None:
         return refusal
     if offer.state in (OfferState.ACCEPTED, OfferState.DECLINED):
@@ -386,7 +396,7 @@ async def record_decision(
         offer = await _choice(uow, officer_base_id, application_id)
         if offer is None:
             return Problem(_NO_SUCH_CHOICE, {"application": application_id, "base": officer_base_id})
-        refusal = _decision_refusal(offer, now)
+        refusal = _decision_refusal(offer, await uow.gd_catalog.get(offer.year), now)
         if refusal is not None:
             return refusal
         previous, changed = _decide(offer, admitted, now, decided_by.strip() or officer_base_id)
@@ -461,10 +471,12 @@ async def closed_notices(uow: UnitOfWork, now: datetime) -> list[tuple[int, int,
     """(offer id, chat id, message id) of the notices whose confirmation window has closed: their
     buttons go (seed 000 四: "超过确认时间，接受按钮消失"). Call :func:`forget_notice` once done."""
     async with uow:
+        catalogs: dict[int, YearCatalog | None] = {}
         return [
             (offer.id or 0, offer.notice_chat_id or 0, offer.notice_message_id or 0)
             for offer in await uow.offers.with_notice()
-            if batch_of(offer.year, offer.batch).confirmation.phase(now) is WindowPhase.CLOSED
+            if batch_of(await _cached(uow, offer.year, catalogs), offer.batch).confirmation.phase(now)
+            is WindowPhase.CLOSED
         ]
 
 
@@ -503,12 +515,10 @@ async def applicants_of_base(
         listed = []
         catalogs: dict[int, YearCatalog | None] = {}
         for offer in await uow.offers.of_base(base_id, year):
-            if offer.year not in catalogs:
-                catalogs[offer.year] = await uow.gd_catalog.get(offer.year)
-            catalog = catalogs[offer.year]
+            catalog = await _cached(uow, offer.year, catalogs)
             specialty = catalog.specialty(offer.specialty_code) if catalog else None
             account = await uow.accounts.get(offer.account_id)
-            batch = batch_of(offer.year, offer.batch)
+            batch = batch_of(catalog, offer.batch)
             listed.append(
                 BaseApplicant(
                     offer_id=offer.id or 0,
@@ -585,7 +595,7 @@ def _application_number(raw: str) -> int | Problem | None:
 
 
 async def _offer_by_id_number(
-    uow: UnitOfWork, base_id: str, raw: str, now: datetime
+    uow: UnitOfWork, base_id: str, raw: str, now: datetime, catalogs: dict[int, YearCatalog | None]
 ) -> Offer | Problem | None:
     text = raw.strip()
     if not text:
@@ -599,7 +609,8 @@ async def _offer_by_id_number(
     open_choices = [
         o
         for o in await uow.offers.of_account(account.id)
-        if o.base_id == base_id and batch_of(o.year, o.batch).admission.contains(now)
+        if o.base_id == base_id
+        and batch_of(await _cached(uow, o.year, catalogs), o.batch).admission.contains(now)
     ]
     if not open_choices:
         return Problem(_NO_OPEN_CHOICE, {"base": base_id})
@@ -609,10 +620,10 @@ async def _offer_by_id_number(
 
 
 async def _row_offer(
-    uow: UnitOfWork, base_id: str, row: DecisionRow, now: datetime
+    uow: UnitOfWork, base_id: str, row: DecisionRow, now: datetime, catalogs: dict[int, YearCatalog | None]
 ) -> Offer | list[DecisionError]:
     errors: list[DecisionError] = []
-    by_id = await _offer_by_id_number(uow, base_id, row.values.get("id_number", ""), now)
+    by_id = await _offer_by_id_number(uow, base_id, row.values.get("id_number", ""), now, catalogs)
     if isinstance(by_id, Problem):
         errors.append(DecisionError(row.line, "id_number", by_id))
     number = _application_number(row.values.get("application_id", ""))
@@ -644,11 +655,12 @@ async def import_decisions(
         errors: list[DecisionError] = []
         decisions: list[tuple[Offer, bool]] = []
         line_of_offer: dict[int, int] = {}
+        catalogs: dict[int, YearCatalog | None] = {}
         for row in rows:
             result = parse_result(row.values.get("result", ""))
             if isinstance(result, Problem):
                 errors.append(DecisionError(row.line, "result", result))
-            found = await _row_offer(uow, base_id, row, now)
+            found = await _row_offer(uow, base_id, row, now, catalogs)
             if isinstance(found, list):
                 errors += found
                 continue
@@ -660,7 +672,7 @@ async def import_decisions(
                 )
                 continue
             line_of_offer[offer_id] = row.line
-            refusal = _decision_refusal(found, now)
+            refusal = _decision_refusal(found, await _cached(uow, found.year, catalogs), now)
             if refusal is not None:
                 column = "application_id" if row.values.get("application_id", "").strip() else "id_number"
                 errors.append(DecisionError(row.line, column, refusal))

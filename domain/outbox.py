@@ -59,6 +59,11 @@ async def cancel(
     return await uow.outbox.cancel(keys=keys, prefix=prefix, user_id=user_id, reason=reason)
 
 
+async def cancel_about(uow: UnitOfWork, kinds: Collection[str], deadline_at: datetime, reason: str) -> int:
+    """Cancel everyone's queued reminders of these kinds about a deadline that has moved. Does not commit."""
+    return await uow.outbox.cancel_about(kinds, deadline_at, reason)
+
+
 # ----- quiet hours
 
 

@@ -15,6 +15,7 @@ from domain.model import (
     Account,
     AskedQuestion,
     AuditEntry,
+    Batch,
     ChatUser,
     DegreeApplication,
     EducationClaim,
@@ -194,6 +195,10 @@ class GdCatalogRepository(Protocol):
         """The years with a stored catalog, oldest first."""
         ...
 
+    async def calendar(self) -> dict[int, tuple[Batch, ...]]:
+        """Every stored year's batches, by year and number."""
+        ...
+
     async def replace(self, catalog: YearCatalog, imported_at: datetime) -> None:
         """Store the year's catalog in place of the stored one, if any."""
         ...
@@ -369,6 +374,10 @@ class OutboxRepository(Protocol):
         """CANCEL the QUEUED messages with one of these dedupe keys, or whose key starts with
         ``prefix``, or (with neither) all those of ``user_id``; ``user_id`` also narrows the other
         two. ``reason`` is kept in last_error. Returns how many; sent or sending ones stay as they are."""
+        ...
+
+    async def cancel_about(self, kinds: Collection[str], deadline_at: datetime, reason: str) -> int:
+        """CANCEL the QUEUED messages of these kinds about this deadline, whoever they go to."""
         ...
 
     async def claim(self, now: datetime, limit: int) -> list[OutboxMessage]:

@@ -190,8 +190,10 @@ def _message(reminder: Reminder, now: datetime, button_data: ButtonData) -> Outb
 async def plan(uow: UnitOfWork, now: datetime, rate_per_second: float, button_data: ButtonData) -> Planned:
     """Plan every reminder due from now on and queue those not planned before."""
     gd_applicants = await _gd_applicants(uow, now)
-    planned = reminders.plan_batches(gd_applicants, programme(GD).years, now)
-    planned += reminders.plan_offers(await _open_offers(uow, now), programme(GD).years, now)
+    async with uow:
+        calendar = await uow.gd_catalog.calendar()
+    planned = reminders.plan_batches(gd_applicants, calendar, now)
+    planned += reminders.plan_offers(await _open_offers(uow, now), calendar, now)
     planned += reminders.plan_activation(await _unactivated(uow, now), now)
     planned += reminders.plan_materials(await _nmec_applicants(uow, now), programme(NMEC).years, now)
     planned += reminders.plan_payment(await _unpaid_orders(uow), programme(TJ).years, now)
@@ -203,9 +205,7 @@ async def plan(uow: UnitOfWork, now: datetime, rate_per_second: float, button_da
             # come no longer holds (see the module's docstring).
             if not applicant.profile_done:
                 continue
-            batches = [
-                b.number for b in programme(GD).years[applicant.year].batches if now < b.application.end
-            ]
+            batches = [b.number for b in calendar.get(applicant.year, ()) if now < b.application.end]
             for prefix in reminders.pointless_after_profile_changed(
                 applicant.account_id, applicant.year, batches, profile_done=True
             ):

@@ -28,11 +28,12 @@ Decisions:
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from itertools import groupby
 
 from domain.clock import BEIJING
+from domain.model import BatchCalendar
 from domain.programmes import ProgrammeYear
 from domain.text import N_
 from domain.windows import Window, end_text, moment_text
@@ -178,7 +179,10 @@ class Reminder:
     user_id: int  # the ChatUser holding the account
     account_id: int
     kind: ReminderKind
-    dedupe_key: str  # "{kind}:{account}:{subject}:{lead}", e.g. "offer-closes:42:o17:24h"
+    # "{kind}:{account}:{subject}:{lead}", e.g. "offer-closes:42:o17:24h"; a 广东住培 window's reminders
+    # end with the window ("@2104141600-2104221600", UTC), so that a window moved by a new catalog
+    # plans them again (domain/gd_catalog.py cancels the old ones).
+    dedupe_key: str
     text_id: str  # msgid, formatted with ``params`` in the applicant's language
     params: Mapping[str, str | int]
     button: str  # action code of the step the button opens; its label is BUTTON_LABELS[button]
@@ -194,6 +198,10 @@ class Reminder:
 def _lead_tag(lead: timedelta) -> str:
     seconds = int(lead.total_seconds())
     return f"{seconds // 3600}h" if seconds % 3600 == 0 else f"{seconds // 60}m"
+
+
+def _window_tag(window: Window) -> str:
+    return f"@{window.start.astimezone(UTC):%y%m%d%H%M}-{window.end.astimezone(UTC):%y%m%d%H%M}"
 
 
 def _key(kind: ReminderKind, account_id: int, subject: str) -> str:
@@ -241,14 +249,16 @@ def _reminders(
     button: str,
     deadline: datetime,
     times: Iterable[tuple[timedelta, datetime]],
+    window: Window | None = None,
 ) -> list[Reminder]:
     prefix = _key(kind, account_id, subject)
+    version = _window_tag(window) if window is not None else ""
     return [
         Reminder(
             user_id=user_id,
             account_id=account_id,
             kind=kind,
-            dedupe_key=prefix + _lead_tag(lead),
+            dedupe_key=prefix + _lead_tag(lead) + version,
             text_id=text_id,
             params=dict(params),
             button=button,
@@ -279,26 +289,24 @@ def _batch_subject(year: int, batch: int, profile_done: bool) -> str:
     return f"{year}b{batch}" if profile_done else f"{year}b{batch}-profile"
 
 
-def plan_batches(
-    applicants: Iterable[GdApplicant], years: Mapping[int, ProgrammeYear], now: datetime
-) -> list[Reminder]:
+def plan_batches(applicants: Iterable[GdApplicant], calendar: BatchCalendar, now: datetime) -> list[Reminder]:
     """BATCH_OPENS and BATCH_CLOSES of every batch, to applicants who have not submitted in it. Not to
     one who accepted an offer (accepting ends the process), nor in a batch that opens while an
     earlier submitted application's offers can still be answered (seed 000 四 2: a later batch is
     for those not admitted or who did not accept)."""
     planned: list[Reminder] = []
     for applicant in applicants:
-        year = years.get(applicant.year)
-        if year is None or applicant.accepted:
+        batches = calendar.get(applicant.year, ())
+        if applicant.accepted:
             continue
-        for batch in year.batches:
+        for batch in batches:
             if batch.number in applicant.submitted_batches:
                 continue
             window = batch.application
             waiting_until = max(
                 (
                     earlier.confirmation.end
-                    for earlier in year.batches
+                    for earlier in batches
                     if earlier.number < batch.number and earlier.number in applicant.submitted_batches
                 ),
                 default=None,
@@ -326,7 +334,7 @@ def plan_batches(
                     times = [(lead, due) for lead, due in times if due >= waiting_until]
                 planned += _reminders(
                     kind, applicant.user_id, applicant.account_id, subject, text_id, params, button,
-                    window.end, times,
+                    window.end, times, window,
                 )  # fmt: skip
     return planned
 
@@ -345,14 +353,11 @@ class OpenOffer:
     decided_at: datetime | None = None  # when the base admitted: the decision notice told the deadline
 
 
-def plan_offers(
-    offers: Iterable[OpenOffer], years: Mapping[int, ProgrammeYear], now: datetime
-) -> list[Reminder]:
+def plan_offers(offers: Iterable[OpenOffer], calendar: BatchCalendar, now: datetime) -> list[Reminder]:
     """OFFER_CLOSES before the batch's confirmation window (学员确认) closes."""
     planned: list[Reminder] = []
     for offer in offers:
-        year = years.get(offer.year)
-        batch = next((b for b in year.batches if b.number == offer.batch), None) if year else None
+        batch = next((b for b in calendar.get(offer.year, ()) if b.number == offer.batch), None)
         if batch is None:
             continue
         window = batch.confirmation
@@ -366,7 +371,7 @@ def plan_offers(
         }
         planned += _reminders(
             ReminderKind.OFFER_CLOSES, offer.user_id, offer.account_id, f"o{offer.offer_id}",
-            OFFER_CLOSES, params, GD_OFFERS, window.end, times,
+            OFFER_CLOSES, params, GD_OFFERS, window.end, times, window,
         )  # fmt: skip
     return planned
 

@@ -21,6 +21,7 @@ from domain.model import (
     Account,
     AskedQuestion,
     AuditEntry,
+    Batch,
     ChatUser,
     DegreeApplication,
     DegreeApplicationState,
@@ -434,6 +435,10 @@ class FakeGdCatalogRepository:
     async def years(self) -> list[int]:
         return sorted(self._guard.tables().gd_catalog)
 
+    async def calendar(self) -> dict[int, tuple[Batch, ...]]:
+        stored = self._guard.tables().gd_catalog
+        return {year: stored[year].batches for year in sorted(stored) if stored[year].batches}
+
     async def replace(self, catalog: YearCatalog, imported_at: datetime) -> None:
         self._guard.tables().gd_catalog[catalog.year] = dataclasses.replace(catalog, imported_at=imported_at)
 
@@ -725,6 +730,16 @@ class FakeOutboxRepository:
             and (not keys or m.dedupe_key in keys)
             and (prefix is None or m.dedupe_key.startswith(prefix))
             and (user_id is None or m.user_id == user_id)
+        ]
+        for message in wanted:
+            message.state, message.claimed_at, message.last_error = OutboxState.CANCELLED, None, reason
+        return len(wanted)
+
+    async def cancel_about(self, kinds: Collection[str], deadline_at: datetime, reason: str) -> int:
+        wanted = [
+            m
+            for m in self._rows()
+            if m.state == OutboxState.QUEUED and m.kind in kinds and m.deadline_at == deadline_at
         ]
         for message in wanted:
             message.state, message.claimed_at, message.last_error = OutboxState.CANCELLED, None, reason

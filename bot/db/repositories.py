@@ -25,6 +25,7 @@ from bot.db.tables import (
     faq_staff_entries,
     gd_applications,
     gd_base_specialties,
+    gd_batches,
     gd_catalog_years,
     gd_specialties,
     gd_training_bases,
@@ -44,6 +45,7 @@ from domain.model import (
     Account,
     AskedQuestion,
     AuditEntry,
+    Batch,
     ChatUser,
     DegreeApplication,
     EducationRecord,
@@ -72,6 +74,7 @@ from domain.model import (
     Upload,
     YearCatalog,
 )
+from domain.windows import Window
 
 
 class SqlChatUserRepository:
@@ -421,8 +424,28 @@ class SqlGdCatalogRepository:
                 TrainingBase(base_id, name, city, quotas.get(base_id, {}))
                 for base_id, name, city in base_rows
             ),
+            batches=(await self._batches(year)).get(year, ()),
             imported_at=imported_at,
         )
+
+    async def calendar(self) -> dict[int, tuple[Batch, ...]]:
+        return await self._batches()
+
+    async def _batches(self, year: int | None = None) -> dict[int, tuple[Batch, ...]]:
+        query = select(gd_batches).order_by(gd_batches.c.year, gd_batches.c.number)
+        if year is not None:
+            query = query.where(gd_batches.c.year == year)
+        found: dict[int, list[Batch]] = {}
+        for row in (await self._session.execute(query)).mappings():
+            found.setdefault(row["year"], []).append(
+                Batch(
+                    number=row["number"],
+                    application=Window(row["application_start"], row["application_end"]),
+                    admission=Window(row["admission_start"], row["admission_end"]),
+                    confirmation=Window(row["confirmation_start"], row["confirmation_end"]),
+                )
+            )
+        return {y: tuple(batches) for y, batches in found.items()}
 
     async def years(self) -> list[int]:
         return list(
@@ -433,9 +456,26 @@ class SqlGdCatalogRepository:
         year = catalog.year
         # Children first: the foreign keys would cascade on SQLite and PostgreSQL alike, but an
         # explicit order does not depend on the connection's foreign-key setting.
-        for table in (gd_base_specialties, gd_training_bases, gd_specialties, gd_catalog_years):
+        for table in (gd_base_specialties, gd_training_bases, gd_specialties, gd_batches, gd_catalog_years):
             await self._session.execute(delete(table).where(table.c.year == year))
         await self._session.execute(insert(gd_catalog_years).values(year=year, imported_at=imported_at))
+        if catalog.batches:
+            await self._session.execute(
+                insert(gd_batches),
+                [
+                    {
+                        "year": year,
+                        "number": b.number,
+                        "application_start": b.application.start,
+                        "application_end": b.application.end,
+                        "admission_start": b.admission.start,
+                        "admission_end": b.admission.end,
+                        "confirmation_start": b.confirmation.start,
+                        "confirmation_end": b.confirmation.end,
+                    }
+                    for b in catalog.batches
+                ],
+            )
         await self._session.execute(
             insert(gd_specialties),
             [
@@ -772,6 +812,16 @@ class SqlOutboxRepository:
             conditions.append(outbox_messages.c.dedupe_key.startswith(prefix, autoescape=True))
         if user_id is not None:
             conditions.append(outbox_messages.c.user_id == user_id)
+        return await self._update(
+            conditions, state=OutboxState.CANCELLED.value, claimed_at=None, last_error=reason
+        )
+
+    async def cancel_about(self, kinds: Collection[str], deadline_at: datetime, reason: str) -> int:
+        conditions = [
+            outbox_messages.c.state == OutboxState.QUEUED.value,
+            outbox_messages.c.kind.in_(list(kinds)),
+            outbox_messages.c.deadline_at == deadline_at,
+        ]
         return await self._update(
             conditions, state=OutboxState.CANCELLED.value, claimed_at=None, last_error=reason
         )

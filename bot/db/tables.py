@@ -314,6 +314,20 @@ gd_catalog_years = Table(
     Column("imported_at", UtcDateTime, nullable=False),
 )
 
+# 招收批次 of an intake year: the windows come with the year's catalog (domain/gd_catalog.py).
+gd_batches = Table(
+    "gd_batches",
+    metadata,
+    Column("year", Integer, ForeignKey("gd_catalog_years.year", ondelete="CASCADE"), primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("application_start", UtcDateTime, nullable=False),
+    Column("application_end", UtcDateTime, nullable=False),
+    Column("admission_start", UtcDateTime, nullable=False),
+    Column("admission_end", UtcDateTime, nullable=False),
+    Column("confirmation_start", UtcDateTime, nullable=False),
+    Column("confirmation_end", UtcDateTime, nullable=False),
+)
+
 gd_specialties = Table(
     "gd_specialties",
     metadata,

@@ -10,7 +10,7 @@ import re
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -24,7 +24,6 @@ from domain.windows import Window
 
 __all__ = [
     "DECLARATIONS",
-    "Batch",
     "CatalogError",
     "Fact",
     "Fee",
@@ -45,16 +44,6 @@ __all__ = [
 
 class CatalogError(ValueError):
     """A programme data file is malformed; the message starts with the file name."""
-
-
-@dataclass(frozen=True)
-class Batch:
-    """招收批次 (seed 000): one round of application, admission by the bases, and offer confirmation."""
-
-    number: int
-    application: Window
-    admission: Window
-    confirmation: Window
 
 
 class Requirement(StrEnum):
@@ -152,7 +141,6 @@ class ProgrammeYear:
 
     year: int
     windows: Mapping[str, Window] = field(default_factory=lambda: MappingProxyType({}))
-    batches: tuple[Batch, ...] = ()
     regions: Mapping[str, Region] = field(default_factory=lambda: MappingProxyType({}))
     majors: tuple[UpgradeMajor, ...] = ()
     choice_count: int = 0  # how many 志愿 an applicant may give (志愿一 required)
@@ -163,17 +151,6 @@ class ProgrammeYear:
             return self.windows[name]
         except KeyError:
             raise KeyError(f"no window {name!r} in {self.year}; known: {', '.join(self.windows)}") from None
-
-    def batch(self, number: int) -> Batch:
-        for batch in self.batches:
-            if batch.number == number:
-                return batch
-        known = ", ".join(str(batch.number) for batch in self.batches)
-        raise KeyError(f"no batch {number} in {self.year}; known: {known}")
-
-    def batch_open_for_application(self, moment: datetime) -> Batch | None:
-        """Seed 000 step 1: the 选择 button exists only inside a batch's application window."""
-        return next((batch for batch in self.batches if batch.application.contains(moment)), None)
 
     def region(self, code: str) -> Region:
         try:
@@ -348,20 +325,6 @@ def _email_rules(table: "_Table") -> EmailRules:
 
 
 def _year(year: int, table: "_Table") -> ProgrammeYear:
-    batches = []
-    for entry in table.array_of_tables("batches"):
-        batches.append(
-            Batch(
-                number=entry.integer("number"),
-                application=entry.window("application"),
-                admission=entry.window("admission"),
-                confirmation=entry.window("confirmation"),
-            )
-        )
-        entry.done()
-    numbers = [batch.number for batch in batches]
-    if numbers != list(range(1, len(batches) + 1)):
-        table.fail("batches", f"batch numbers must run 1, 2, 3 ... in order, got {numbers}")
     regions_table = table.table("regions")
     regions = {}
     for code in regions_table.names():
@@ -390,7 +353,6 @@ def _year(year: int, table: "_Table") -> ProgrammeYear:
     result = ProgrammeYear(
         year=year,
         windows=_windows(table.table("windows")),
-        batches=tuple(batches),
         regions=MappingProxyType(regions),
         majors=majors,
         choice_count=choice_count,

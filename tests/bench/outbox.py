@@ -30,7 +30,7 @@ from bot.sandbox.http_api import EmulatorServer
 from domain import outbox, reminders
 from domain.clock import BEIJING, SandboxClock
 from domain.model import ChatUser, OutboxMessage
-from domain.programmes import programme
+from tests.unit.test_gd_catalog import sample_catalog
 
 PLANNED = 100_000
 SENT = 20_000
@@ -41,7 +41,7 @@ SENDER_SHARE = 0.98
 
 
 def _plan(offers: list[reminders.OpenOffer], now: datetime) -> tuple[int, list[reminders.Cohort]]:
-    planned = reminders.plan_offers(offers, programme("gd-residency").years, now)
+    planned = reminders.plan_offers(offers, {2021: sample_catalog().batches}, now)
     timed, cohorts = reminders.schedule(planned, 25.0, now)
     return len(timed), cohorts
 

@@ -3,7 +3,8 @@ fakes, the migration goes up and down, and the database itself holds "one accept
 account and year", also between two units of work pressing at the same time."""
 
 import asyncio
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pytest
 from alembic import command
@@ -17,8 +18,19 @@ from domain import offers
 from domain.gd_applications import applications_of, choose, set_identity, start, submit
 from domain.gd_catalog import CatalogImported, CatalogRefused, catalog_of, import_catalog
 from domain.gd_profile import ApplicantType
-from domain.model import Account, ApplicationState, GdApplication, Offer, OfferState, YearCatalog
+from domain.model import (
+    Account,
+    ApplicationState,
+    ChatUser,
+    GdApplication,
+    Offer,
+    OfferState,
+    OutboxMessage,
+    OutboxState,
+)
 from domain.offers import Answered, DecisionRecorded, answer, applicants_of_base, record_decision
+from domain.reminders import ReminderKind
+from domain.windows import Window
 from tests.unit.test_gd_applications import IN_BATCH1, SOCIAL, applicant, beijing, ok, submitted, with_catalog
 from tests.unit.test_gd_catalog import sample_catalog
 
@@ -26,6 +38,7 @@ DECIDING = beijing(5, 20)
 ANSWERING = beijing(5, 25, 10)
 TABLES = (
     "gd_catalog_years",
+    "gd_batches",
     "gd_specialties",
     "gd_training_bases",
     "gd_base_specialties",
@@ -55,6 +68,7 @@ async def test_a_catalog_is_stored_and_read_back_in_the_files_order(uow: SqlUnit
     assert stored is not None
     assert stored.imported_at == IN_BATCH1
     assert stored.specialties == catalog.specialties
+    assert stored.batches == catalog.batches
     assert [(b.base_id, b.name, b.city, list(b.quotas.items())) for b in stored.bases] == [
         (b.base_id, b.name, b.city, list(b.quotas.items())) for b in catalog.bases
     ]
@@ -63,7 +77,7 @@ async def test_a_catalog_is_stored_and_read_back_in_the_files_order(uow: SqlUnit
 async def test_importing_a_year_again_replaces_only_that_year(uow: SqlUnitOfWork) -> None:
     await import_catalog(uow, sample_catalog(), IN_BATCH1)
     whole = sample_catalog()
-    smaller = YearCatalog(2021, whole.specialties, whole.bases[:2])
+    smaller = replace(whole, bases=whole.bases[:2])
 
     await import_catalog(uow, smaller, DECIDING)
 
@@ -85,13 +99,47 @@ async def test_a_re_import_that_drops_a_submitted_choice_is_refused_and_changes_
 
     without_b03 = tuple(b for b in whole.bases if b.base_id != "B03")
 
-    outcome = await import_catalog(uow, YearCatalog(2021, whole.specialties, without_b03), DECIDING)
+    outcome = await import_catalog(uow, replace(whole, bases=without_b03), DECIDING)
 
     assert isinstance(outcome, CatalogRefused)
     removed = [(r.base_id, r.specialty_code, r.applications) for r in outcome.removed]
     assert removed == [("B03", "0100", (view.id,))]
     stored = await catalog_of(uow, 2021)
     assert stored is not None and stored.base("B03") is not None
+
+
+async def test_a_moved_window_cancels_the_queued_reminders_about_it_in_the_database(
+    uow: SqlUnitOfWork,
+) -> None:
+    await with_catalog(uow)
+    whole = sample_catalog()
+    first = whole.batches[0]
+    async with uow:
+        user = await uow.users.add(ChatUser("telegram", "700001", IN_BATCH1))
+        queued = [
+            OutboxMessage(user.id or 0, kind, key, "text", IN_BATCH1, IN_BATCH1, deadline_at=deadline)
+            for kind, key, deadline in (
+                (ReminderKind.BATCH_CLOSES, "batch-closes:1:2021b1:24h", first.application.end),
+                (ReminderKind.OFFER_CLOSES, "offer-closes:1:o1:24h", first.confirmation.end),
+            )
+        ]
+        for message in queued:
+            await uow.outbox.add(message)
+        await uow.commit()
+    later = replace(
+        first, application=Window(first.application.start, first.application.end + timedelta(days=3))
+    )
+
+    outcome = await import_catalog(uow, replace(whole, batches=(later, *whole.batches[1:])), DECIDING)
+
+    assert isinstance(outcome, CatalogImported) and outcome.reminders_cancelled == 1
+    async with uow:
+        closes = await uow.outbox.get(queued[0].id or 0)
+        offer = await uow.outbox.get(queued[1].id or 0)
+        calendar = await uow.gd_catalog.calendar()
+    assert closes is not None and (closes.state, closes.last_error) == (OutboxState.CANCELLED, "window moved")
+    assert offer is not None and offer.state == OutboxState.QUEUED
+    assert calendar[2021][0].application.end == beijing(4, 26)
 
 
 # ----- applications and offers through the SQL repositories
@@ -118,6 +166,7 @@ async def test_an_application_goes_through_every_step_in_the_database(uow: SqlUn
 
 
 async def test_a_new_applicant_type_is_written_into_the_stored_work_module(uow: SqlUnitOfWork) -> None:
+    await with_catalog(uow)
     account = await applicant(uow)
     draft = ok(await start(uow, account, 1, IN_BATCH1))
 
@@ -317,6 +366,25 @@ def _upgrade_to_head(connection: Connection, url: str) -> None:
     config = alembic_config(url)
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
+
+
+def _downgrade_to(connection: Connection, url: str, revision: str) -> None:
+    config = alembic_config(url)
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+async def test_an_imported_2021_keeps_its_windows_through_migration_0014(
+    uow: SqlUnitOfWork, engine: AsyncEngine, db_url: str
+) -> None:
+    await with_catalog(uow)
+    async with engine.begin() as connection:
+        await connection.run_sync(_downgrade_to, db_url, "0013")
+        await connection.run_sync(_upgrade_to_head, db_url)
+
+    async with uow:
+        calendar = await uow.gd_catalog.calendar()
+    assert calendar == {2021: sample_catalog().batches}
 
 
 async def test_the_migration_goes_down_to_0008_and_up_again(engine: AsyncEngine, db_url: str) -> None:

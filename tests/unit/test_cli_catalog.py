@@ -57,18 +57,19 @@ def test_the_sample_catalog_is_imported_and_listed(database, capsys):
     code, out, err = baoming(capsys, "catalog", "import", str(SAMPLE_FILE))
 
     assert (code, err) == (0, "")
-    assert out == "imported the 2021 catalog: 8 specialties, 5 bases, 25 offerings\n"
+    assert out == "imported the 2021 catalog: 3 batches, 8 specialties, 5 bases, 25 offerings\n"
 
     code, out, _ = baoming(capsys, "catalog", "list", "--year", "2021")
     lines = out.splitlines()
     assert code == 0
-    assert lines[0].startswith("2021: 8 specialties, 5 bases, 25 offerings; imported ")
+    assert lines[0].startswith("2021: 3 batches, 8 specialties, 5 bases, 25 offerings; imported ")
+    assert "  1  2021-04-15 – 2021-04-22; 2021-04-15 – 2021-05-31; 2021-05-24 – 2021-05-31" in lines
     assert "  0100  内科  bases: B01, B02, B03, B04, B05" in lines
     assert "  2800  口腔全科  bases: B03, B05" in lines
     assert "  B04  深圳市人民医院  深圳  0100×20, 0700×15, 1600×8, 1900×8" in lines
 
     code, out, _ = baoming(capsys, "catalog", "list")
-    assert code == 0 and out.startswith("2021: 8 specialties")
+    assert code == 0 and out.startswith("2021: 3 batches, 8 specialties")
 
 
 def test_importing_the_same_year_again_says_it_replaced_it(database, capsys):
@@ -82,15 +83,14 @@ def test_importing_the_same_year_again_says_it_replaced_it(database, capsys):
 def test_a_bad_catalog_names_every_problem_and_imports_nothing(database, tmp_path, capsys):
     text = SAMPLE_FILE.read_text(encoding="utf-8")
     text = text.replace('name = "内科"', 'name = ""', 1).replace('"1900" = 8 }', '"1900" = 8, "2100" = 3 }')
-    text = text.replace("year = 2021", "year = 2030")
+    text = text.replace('application = "2021-06-01..2021-06-07"', 'application = "2021-06-01..2021-06-31"')
     bad = write(tmp_path, "bad.toml", text)
 
     code, out, err = baoming(capsys, "catalog", "import", bad)
 
     assert (code, out) == (1, "")
     assert err.splitlines() == [
-        f"{bad}: year: 2030 has no batches in gd_residency.toml (years with batches: 2021); "
-        "add the year's batch windows there first",
+        f"{bad}: batches[2].application: bad window '2021-06-01..2021-06-31': day is out of range for month",
         f"{bad}: specialties[1].name: must be a non-empty string",
         f"{bad}: bases[4].quotas: a quota for 2100, which this base's specialties do not list",
         "nothing imported: 3 errors",
@@ -128,10 +128,44 @@ def test_a_re_import_dropping_a_submitted_choice_is_refused_naming_it(database, 
 
     assert code == 1
     assert err.splitlines() == [
-        f"{smaller}: year: the 2021 catalog was not replaced: submitted applications chose what "
+        f"{smaller}: year: the 2021 catalog was not replaced: applications were made in what "
         "this file drops:",
         f"  training base B05 for specialty 2800: applications {view.id}",
     ]
+
+
+def test_a_deadline_extended_by_a_re_import_is_said_and_listed(database, tmp_path, capsys):
+    baoming(capsys, "catalog", "import", str(SAMPLE_FILE))
+    text = SAMPLE_FILE.read_text(encoding="utf-8")
+    extended = write(
+        tmp_path, "extended.toml", text.replace('"2021-04-15..2021-04-22"', '"2021-04-15..2021-04-25"')
+    )
+
+    code, out, _ = baoming(capsys, "catalog", "import", extended)
+
+    assert code == 0
+    assert out.splitlines()[1:] == [
+        "batch 1: its windows changed",
+        "0 queued reminders for the old windows cancelled; the housekeeper plans them for the new "
+        "windows on its next run",
+    ]
+    listed = baoming(capsys, "catalog", "list", "--year", "2021")[1]
+    assert "  1  2021-04-15 – 2021-04-25; 2021-04-15 – 2021-05-31; 2021-05-24 – 2021-05-31" in listed
+
+
+def test_a_re_import_dropping_a_batch_with_an_application_is_refused_naming_it(database, tmp_path, capsys):
+    baoming(capsys, "catalog", "import", str(SAMPLE_FILE))
+    view = on(lambda uow: _submitted(uow, batch=3, now=beijing(7, 20)))
+    text = SAMPLE_FILE.read_text(encoding="utf-8")
+    third = text[text.index("[[batches]]\nnumber = 3") : text.index("[[specialties]]")]
+    fewer = write(tmp_path, "fewer.toml", text.replace(third, ""))
+
+    code, _, err = baoming(capsys, "catalog", "import", fewer)
+
+    assert code == 1
+    assert err.splitlines()[1:] == [f"  batch 3: applications {view.id}"]
+    listed = baoming(capsys, "catalog", "list", "--year", "2021")[1]
+    assert "  3  2021-07-16 – 2021-07-23" in listed  # unchanged
 
 
 # ----- offers

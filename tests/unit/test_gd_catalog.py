@@ -12,13 +12,16 @@ from domain.clock import BEIJING
 from domain.gd_catalog import (
     CatalogImported,
     CatalogRefused,
+    DroppedBatch,
     RemovedChoice,
     catalog_of,
     catalog_years,
     import_catalog,
     validate_catalog,
 )
-from domain.model import ApplicationState, GdApplication, YearCatalog
+from domain.model import ApplicationState, ChatUser, GdApplication, OutboxMessage, YearCatalog
+from domain.reminders import ReminderKind
+from domain.windows import Window
 from tests.fakes import FakeUnitOfWork
 
 SAMPLE_FILE = Path(__file__).parents[1] / "fixtures" / "gd_catalog_2021.toml"
@@ -126,19 +129,80 @@ def test_an_empty_name_is_refused(name):
     assert "specialties[1].name" in keys and "bases[1].name" in keys
 
 
-def test_a_year_without_batches_in_the_programme_data_is_refused():
+def test_the_batches_come_with_the_catalog_in_beijing_time():
+    batches = sample_catalog().batches
+
+    assert [b.number for b in batches] == [1, 2, 3]
+    first = batches[0]
+    assert first.application.start == datetime(2021, 4, 15, 0, 0, tzinfo=BEIJING)
+    assert first.application.end == datetime(2021, 4, 23, 0, 0, tzinfo=BEIJING)  # the 22nd included
+    assert first.confirmation == Window.parse("2021-05-24..2021-05-31")
+
+
+def test_windows_to_the_minute_are_kept_to_the_minute():
+    data = sample_data()
+    data["batches"][0]["application"] = "2021-04-15 09:00..2021-04-22 17:30"
+
+    catalog = validate_catalog(data)
+
+    assert isinstance(catalog, YearCatalog)
+    assert catalog.batches[0].application.end == datetime(2021, 4, 22, 17, 30, tzinfo=BEIJING)
+
+
+def test_a_year_whose_batches_open_in_another_year_is_refused_as_a_typo():
     data = sample_data()
     data["year"] = 2030
 
-    errors = errors_of(data)
+    assert errors_of(data) == [
+        ("batches[1].application", "opens in 2021, which is not around the intake year 2030")
+    ]
 
-    assert errors == [
+
+@pytest.mark.parametrize(
+    ("window", "value", "reason"),
+    [
         (
-            "year",
-            "2030 has no batches in gd_residency.toml (years with batches: 2021); "
-            "add the year's batch windows there first",
+            "admission",
+            "2021-04-15..2021-04-20",
+            "ends before the application window: applications would go undecided",
+        ),
+        ("confirmation", "2021-04-20..2021-05-31", "starts before the application window closes"),
+        (
+            "confirmation",
+            "2021-05-24..2021-05-30",
+            "ends before the admission window: a late 录取 could not be answered",
+        ),
+    ],
+)
+def test_a_batch_whose_windows_are_out_of_the_seeds_order_is_refused(window, value, reason):
+    data = sample_data()
+    data["batches"][0][window] = value
+
+    assert errors_of(data) == [(f"batches[1].{window}", reason)]
+
+
+def test_two_batches_open_at_once_are_refused():
+    data = sample_data()
+    data["batches"][1]["application"] = "2021-04-20..2021-06-07"
+
+    assert errors_of(data) == [
+        (
+            "batches[2].application",
+            "starts before batch 1's application closes (2021-04-15 – 2021-04-22): "
+            "only one batch may be open at a time",
         )
     ]
+
+
+def test_batches_out_of_order_and_unreadable_windows_are_named():
+    data = sample_data()
+    data["batches"][1]["number"] = 3
+    data["batches"][2]["admission"] = "2021-07-16..2021-08-32"
+    data["batches"][2].pop("confirmation")
+
+    keys = keys_of(data)
+
+    assert keys == ["batches[2].number", "batches[3].admission", "batches[3].confirmation"]
 
 
 @pytest.mark.parametrize(
@@ -147,6 +211,9 @@ def test_a_year_without_batches_in_the_programme_data_is_refused():
         (lambda d: d.pop("year"), "year"),
         (lambda d: d.update(year="2021"), "year"),
         (lambda d: d.pop("specialties"), "specialties"),
+        (lambda d: d.pop("batches"), "batches"),
+        (lambda d: d["batches"][0].update(opens="2021-04-15"), "batches[1].opens"),
+        (lambda d: d.update(year=20211), "year"),
         (lambda d: d.update(bases=[]), "bases"),
         (lambda d: d.update(colour="blue"), "colour"),
         (lambda d: d["bases"][0].update(beds=300), "bases[1].beds"),
@@ -165,6 +232,9 @@ def test_a_year_without_batches_in_the_programme_data_is_refused():
         "no-year",
         "year-as-text",
         "no-specialties",
+        "no-batches",
+        "unknown-batch-key",
+        "year-typo",
         "no-bases",
         "unknown-key",
         "unknown-base-key",
@@ -209,7 +279,12 @@ def uow() -> FakeUnitOfWork:
 
 
 async def submitted(
-    uow: FakeUnitOfWork, specialty: str, bases: list[str], *, state: str = ApplicationState.SUBMITTED
+    uow: FakeUnitOfWork,
+    specialty: str,
+    bases: list[str],
+    *,
+    state: str = ApplicationState.SUBMITTED,
+    batch: int = 1,
 ) -> int:
     """A stored application of 2021 (its account too), as submit leaves it."""
     from tests.unit.test_gd_applications import add_account
@@ -220,7 +295,7 @@ async def submitted(
             GdApplication(
                 account_id=account.id or 0,
                 year=2021,
-                batch=1,
+                batch=batch,
                 created_at=NOW,
                 state=state,
                 specialty_code=specialty,
@@ -234,7 +309,9 @@ async def submitted(
 async def test_an_imported_catalog_is_stored_with_the_moment_of_the_import(uow):
     outcome = await import_catalog(uow, sample_catalog(), NOW)
 
-    assert outcome == CatalogImported(year=2021, replaced=False, specialties=8, bases=5, offerings=25)
+    assert outcome == CatalogImported(
+        year=2021, replaced=False, batches=3, specialties=8, bases=5, offerings=25
+    )
     stored = await catalog_of(uow, 2021)
     assert stored is not None and stored.imported_at == NOW
     assert [b.base_id for b in stored.bases] == ["B01", "B02", "B03", "B04", "B05"]
@@ -328,3 +405,56 @@ async def test_a_draft_does_not_hold_the_catalog(uow):
     outcome = await import_catalog(uow, validate_catalog(data), NOW)  # type: ignore[arg-type]
 
     assert isinstance(outcome, CatalogImported)
+
+
+async def test_a_new_file_may_not_drop_a_batch_with_applications_even_drafts(uow):
+    await import_catalog(uow, sample_catalog(), NOW)
+    draft = await submitted(uow, "0100", ["B03"], state=ApplicationState.DRAFT, batch=3)
+    data = sample_data()
+    data["batches"] = data["batches"][:2]
+
+    outcome = await import_catalog(uow, validate_catalog(data), NOW)  # type: ignore[arg-type]
+
+    assert outcome == CatalogRefused(2021, (), (DroppedBatch(3, (draft,)),))
+    stored = uow.stored_catalog(2021)
+    assert stored is not None and len(stored.batches) == 3  # unchanged
+
+
+def reminder(user_id: int, kind: str, key: str, deadline: str) -> OutboxMessage:
+    return OutboxMessage(
+        user_id=user_id,
+        kind=kind,
+        dedupe_key=key,
+        text_id="Batch {batch} closes on {deadline}.",
+        due_at=NOW,
+        created_at=NOW,
+        deadline_at=datetime.fromisoformat(deadline).replace(tzinfo=BEIJING),
+    )
+
+
+async def test_a_moved_window_cancels_the_reminders_queued_for_it_and_only_those(uow):
+    await import_catalog(uow, sample_catalog(), NOW)
+    async with uow:
+        user = await uow.users.add(ChatUser("telegram", "700001", NOW))
+        for kind, key, deadline in (
+            (ReminderKind.BATCH_CLOSES, "batch-closes:1:2021b1:24h", "2021-04-23T00:00"),
+            (ReminderKind.BATCH_OPENS, "batch-opens:1:2021b1:0h", "2021-04-23T00:00"),
+            (ReminderKind.OFFER_CLOSES, "offer-closes:1:o1:24h", "2021-06-01T00:00"),
+            (ReminderKind.BATCH_CLOSES, "batch-closes:1:2021b2:24h", "2021-06-08T00:00"),
+        ):
+            await uow.outbox.add(reminder(user.id or 0, kind, key, deadline))
+        await uow.commit()
+    data = sample_data()
+    data["batches"][0]["application"] = "2021-04-15..2021-04-25"  # extended by three days
+
+    outcome = await import_catalog(uow, validate_catalog(data), NOW)  # type: ignore[arg-type]
+
+    assert isinstance(outcome, CatalogImported)
+    assert (outcome.moved, outcome.reminders_cancelled) == ((1,), 2)
+    states = {m.dedupe_key: m.state for m in uow.stored_outbox()}
+    assert states == {
+        "batch-closes:1:2021b1:24h": "cancelled",
+        "batch-opens:1:2021b1:0h": "cancelled",
+        "offer-closes:1:o1:24h": "queued",  # the confirmation window did not move
+        "batch-closes:1:2021b2:24h": "queued",
+    }

@@ -37,9 +37,9 @@ from tests.unit.test_gd_applications import (
     catalog_2022,
     refused,
     submitted,
-    use_overlapping_year,
     with_catalog,
 )
+from tests.unit.test_gd_catalog import sample_catalog
 
 ADMISSION_FIRST_SECOND = beijing(4, 15)  # batch 1 of 2021: 04-15..05-31
 ADMISSION_LAST_SECOND = beijing(5, 31, 23, 59, 59)
@@ -54,11 +54,6 @@ CHECK_CHARACTER = identity.parse_resident_id("110101199003071234", beijing(5, 1)
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
     return FakeUnitOfWork()
-
-
-@pytest.fixture
-def overlapping(monkeypatch: pytest.MonkeyPatch) -> None:
-    use_overlapping_year(monkeypatch)
 
 
 @pytest.fixture
@@ -95,8 +90,15 @@ def test_every_state_has_its_official_name_and_a_label():
     assert STATE_OFFICIAL_NAMES[OfferState.NOT_ADMITTED] == "不录取"
 
 
+def test_a_batch_in_no_imported_catalog_is_an_error_not_a_guess():
+    with pytest.raises(LookupError):
+        offers.batch_of(None, 1)
+    with pytest.raises(LookupError):
+        offers.batch_of(sample_catalog(), 4)
+
+
 def test_windows_of_whole_days_read_as_their_first_and_last_day():
-    batch = offers.batch_of(2021, 1)
+    batch = offers.batch_of(sample_catalog(), 1)
 
     assert window_text(batch.confirmation) == "2021-05-24 – 2021-05-31"
 
@@ -148,7 +150,7 @@ async def test_after_the_admission_window_no_decision_is_recorded(uow, catalog):
     assert {o.state for o in uow.stored_offers()} == {OfferState.PENDING}
 
 
-async def test_before_the_admission_window_no_decision_is_recorded(uow, overlapping):
+async def test_before_the_admission_window_no_decision_is_recorded(uow):
     await with_catalog(uow, catalog_2022())
     account = await applicant(uow)
     first = await submitted(uow, account, bases=("B01",), now=datetime(2022, 4, 16, tzinfo=BEIJING))
@@ -281,7 +283,7 @@ async def test_after_the_confirmation_window_an_unanswered_offer_is_expired_and_
 def test_expired_is_derived_only_from_an_unanswered_admission_after_the_window():
     from domain.model import Offer
 
-    window = offers.batch_of(2021, 1).confirmation
+    window = offers.batch_of(sample_catalog(), 1).confirmation
     for state in OfferState:
         if state is OfferState.EXPIRED:
             continue
