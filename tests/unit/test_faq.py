@@ -4,7 +4,17 @@ import time
 
 import pytest
 
-from domain.faq import MAX_QUESTION_CHARS, Entry, KnowledgeBase, looks_like_question, normalise
+from domain.faq import (
+    CONFIDENCE,
+    COVERAGE_WEIGHT,
+    MAX_QUESTION_CHARS,
+    Entry,
+    KnowledgeBase,
+    Match,
+    confident,
+    looks_like_question,
+    normalise,
+)
 
 
 def entry(
@@ -223,6 +233,34 @@ def test_search_ranks_best_first_and_respects_the_limit(kb):
     found = kb.search("照片", programme=None, locale="zh_Hans", limit=2)
     assert len(found) == 2
     assert found[0].score >= found[1].score
+
+
+def test_coverage_counts_the_question_words_the_entry_holds_in_any_locale(kb):
+    # 激活 / 邮件 / 收不到 are in the entry, whole; "jpg" of a Chinese question is found in English too.
+    whole = kb.search("收不到激活邮件", programme="degree-equiv", locale="zh_Hans")[0]
+    assert whole.entry.id == "deg-activation"
+    assert whole.coverage == 1.0
+    # 奖学金 and 申请 are nowhere in the entry: two of the four words (奖学金/怎么/申请/激活).
+    partial = kb.search("奖学金怎么申请激活", programme="degree-equiv", locale="zh_Hans")[0]
+    assert partial.entry.id == "deg-activation"
+    assert partial.coverage == pytest.approx(0.5)
+    assert kb.search("photo jpg", programme="gd-residency", locale="en")[0].coverage == 1.0
+
+
+def test_a_colloquial_word_counts_as_the_word_the_entry_uses(kb):
+    # 咋 is not in the entry, but SYNONYMS gives 怎么 for it, which is.
+    match = kb.search("激活邮件咋办", programme="degree-equiv", locale="zh_Hans")[0]
+    assert match.coverage == 1.0
+
+
+def test_confidence_adds_the_weighted_coverage_to_the_score(kb):
+    match = kb.search("激活邮件没收到", programme="degree-equiv", locale="zh_Hans")[0]
+    assert match.confidence == pytest.approx(match.score + COVERAGE_WEIGHT * match.coverage)
+    entry = match.entry
+    # The same BM25 share is answered or handed off depending on how much of the question it holds.
+    score = CONFIDENCE - COVERAGE_WEIGHT / 2
+    assert confident([Match(entry, score, coverage=0.9)]) is not None
+    assert confident([Match(entry, score, coverage=0.1)]) is None
 
 
 def test_a_staff_written_entry_becomes_findable_without_changing_the_original(kb):
