@@ -139,13 +139,6 @@ def batch_of(catalog: YearCatalog | None, number: int) -> Batch:
     return batch
 
 
-async def _cached(uow: UnitOfWork, year: int, catalogs: dict[int, YearCatalog | None]) -> YearCatalog | None:
-    """The year's catalog, read once per use case however many offers need it."""
-    if year not in catalogs:
-        catalogs[year] = await uow.gd_catalog.get(year)
-    return catalogs[year]
-
-
 # ----- the applicant's view
 
 
@@ -471,12 +464,12 @@ async def closed_notices(uow: UnitOfWork, now: datetime) -> list[tuple[int, int,
     """(offer id, chat id, message id) of the notices whose confirmation window has closed: their
     buttons go (seed 000 四: "超过确认时间，接受按钮消失"). Call :func:`forget_notice` once done."""
     async with uow:
-        catalogs: dict[int, YearCatalog | None] = {}
+        noticed = await uow.offers.with_notice()
+        catalogs = await _catalogs(uow, (offer.year for offer in noticed))
         return [
             (offer.id or 0, offer.notice_chat_id or 0, offer.notice_message_id or 0)
-            for offer in await uow.offers.with_notice()
-            if batch_of(await _cached(uow, offer.year, catalogs), offer.batch).confirmation.phase(now)
-            is WindowPhase.CLOSED
+            for offer in noticed
+            if batch_of(catalogs[offer.year], offer.batch).confirmation.phase(now) is WindowPhase.CLOSED
         ]
 
 
@@ -513,9 +506,10 @@ async def applicants_of_base(
     """Everyone who chose the base (in one year), by year, batch and application number."""
     async with uow:
         listed = []
-        catalogs: dict[int, YearCatalog | None] = {}
-        for offer in await uow.offers.of_base(base_id, year):
-            catalog = await _cached(uow, offer.year, catalogs)
+        chosen = await uow.offers.of_base(base_id, year)
+        catalogs = await _catalogs(uow, (offer.year for offer in chosen))
+        for offer in chosen:
+            catalog = catalogs[offer.year]
             specialty = catalog.specialty(offer.specialty_code) if catalog else None
             account = await uow.accounts.get(offer.account_id)
             batch = batch_of(catalog, offer.batch)
@@ -595,7 +589,7 @@ def _application_number(raw: str) -> int | Problem | None:
 
 
 async def _offer_by_id_number(
-    uow: UnitOfWork, base_id: str, raw: str, now: datetime, catalogs: dict[int, YearCatalog | None]
+    uow: UnitOfWork, base_id: str, raw: str, now: datetime, catalogs: Mapping[int, YearCatalog | None]
 ) -> Offer | Problem | None:
     text = raw.strip()
     if not text:
@@ -609,8 +603,7 @@ async def _offer_by_id_number(
     open_choices = [
         o
         for o in await uow.offers.of_account(account.id)
-        if o.base_id == base_id
-        and batch_of(await _cached(uow, o.year, catalogs), o.batch).admission.contains(now)
+        if o.base_id == base_id and batch_of(catalogs.get(o.year), o.batch).admission.contains(now)
     ]
     if not open_choices:
         return Problem(_NO_OPEN_CHOICE, {"base": base_id})
@@ -620,7 +613,7 @@ async def _offer_by_id_number(
 
 
 async def _row_offer(
-    uow: UnitOfWork, base_id: str, row: DecisionRow, now: datetime, catalogs: dict[int, YearCatalog | None]
+    uow: UnitOfWork, base_id: str, row: DecisionRow, now: datetime, catalogs: Mapping[int, YearCatalog | None]
 ) -> Offer | list[DecisionError]:
     errors: list[DecisionError] = []
     by_id = await _offer_by_id_number(uow, base_id, row.values.get("id_number", ""), now, catalogs)
@@ -655,7 +648,7 @@ async def import_decisions(
         errors: list[DecisionError] = []
         decisions: list[tuple[Offer, bool]] = []
         line_of_offer: dict[int, int] = {}
-        catalogs: dict[int, YearCatalog | None] = {}
+        catalogs = await _catalogs(uow, await uow.gd_catalog.years())  # a few years, read once
         for row in rows:
             result = parse_result(row.values.get("result", ""))
             if isinstance(result, Problem):
@@ -672,7 +665,7 @@ async def import_decisions(
                 )
                 continue
             line_of_offer[offer_id] = row.line
-            refusal = _decision_refusal(found, await _cached(uow, found.year, catalogs), now)
+            refusal = _decision_refusal(found, catalogs.get(found.year), now)
             if refusal is not None:
                 column = "application_id" if row.values.get("application_id", "").strip() else "id_number"
                 errors.append(DecisionError(row.line, column, refusal))

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain import gd_applications, materials, outbox, reminders
+from domain import gd_applications, gd_catalog, materials, outbox, reminders
 from domain.email_accounts import DEGREE, purge_at
 from domain.exam_registrations import NMEC
 from domain.model import (
@@ -190,8 +190,7 @@ def _message(reminder: Reminder, now: datetime, button_data: ButtonData) -> Outb
 async def plan(uow: UnitOfWork, now: datetime, rate_per_second: float, button_data: ButtonData) -> Planned:
     """Plan every reminder due from now on and queue those not planned before."""
     gd_applicants = await _gd_applicants(uow, now)
-    async with uow:
-        calendar = await uow.gd_catalog.calendar()
+    calendar = await gd_catalog.calendar(uow)
     planned = reminders.plan_batches(gd_applicants, calendar, now)
     planned += reminders.plan_offers(await _open_offers(uow, now), calendar, now)
     planned += reminders.plan_activation(await _unactivated(uow, now), now)

@@ -693,6 +693,12 @@ class FakePaymentRepository:
         return [p for p in self._all() if p.duplicate]
 
 
+def _cancelled(messages: list[OutboxMessage], reason: str | None) -> int:
+    for message in messages:
+        message.state, message.claimed_at, message.last_error = OutboxState.CANCELLED, None, reason
+    return len(messages)
+
+
 class FakeOutboxRepository:
     def __init__(self, guard: _Guard) -> None:
         self._guard = guard
@@ -731,9 +737,7 @@ class FakeOutboxRepository:
             and (prefix is None or m.dedupe_key.startswith(prefix))
             and (user_id is None or m.user_id == user_id)
         ]
-        for message in wanted:
-            message.state, message.claimed_at, message.last_error = OutboxState.CANCELLED, None, reason
-        return len(wanted)
+        return _cancelled(wanted, reason)
 
     async def cancel_about(self, kinds: Collection[str], deadline_at: datetime, reason: str) -> int:
         wanted = [
@@ -741,9 +745,7 @@ class FakeOutboxRepository:
             for m in self._rows()
             if m.state == OutboxState.QUEUED and m.kind in kinds and m.deadline_at == deadline_at
         ]
-        for message in wanted:
-            message.state, message.claimed_at, message.last_error = OutboxState.CANCELLED, None, reason
-        return len(wanted)
+        return _cancelled(wanted, reason)
 
     async def claim(self, now: datetime, limit: int) -> list[OutboxMessage]:
         users = self._guard.tables().users
