@@ -63,14 +63,13 @@ DEFAULT_LOCALE: Final = "zh_Hans"
 MAX_QUESTION_CHARS: Final = 1000
 
 # The least Match.confidence (score + COVERAGE_WEIGHT × coverage) the best entry must reach to be
-# given as the answer. Both constants were chosen by leave-one-set-out over the four development
-# sets (tests/faq/questions.toml, held_out*.toml): tuned on three, measured on the fourth, every
-# rotation chose these two; the worse of the goals (top-1, hand-off) held out rose from 86.5 % on
-# average (Match.score ≥ 0.21 alone) to 90.5 %, on every fold. Score alone cannot tell a colloquial
-# right answer (few shared terms, score 0.18) from a wrong one that shares a programme's words
-# (score 0.25); whether the entry holds the question's words, whole, tells them apart better.
-CONFIDENCE: Final = 0.43
-COVERAGE_WEIGHT: Final = 0.45
+# given as the answer. Both constants were chosen on five development sets pooled
+# (tests/faq/questions.toml, held_out.toml … held_out_4.toml); leave-one-set-out over them (tuned on
+# four, measured on the fifth) gives the worse of the goals (top-1, hand-off) held out 88.3 % on
+# average. Score alone cannot tell a colloquial right answer (few shared terms) from a wrong one
+# that shares a programme's words; whether the entry holds the question's words, whole, helps.
+CONFIDENCE: Final = 0.49
+COVERAGE_WEIGHT: Final = 0.35
 
 
 @dataclass(frozen=True)
@@ -197,22 +196,23 @@ def _canonicals(text: str) -> set[str]:
 # its question or variants (a staff-written entry about dormitories makes 宿舍 answerable again).
 # Without this gate "住培期间工资多少" matches entries sharing its generic words (住培, 多少) well
 # enough to be answered wrongly. The list names general categories (every other province, exam
-# logistics, fees, appeals, foreigners), but was written with the development sets' unanswerable
-# questions in view (tests/faq/questions.toml, held_out.toml), so the bench prints the figures
-# without it too, and on a set never tuned on.
+# logistics, fees and refunds, stamps, appeals, foreigners), but was written with the development
+# sets' unanswerable questions in view (tests/bench/faq.py's DEVELOPMENT), so the bench prints the
+# figures without it too, and on a set never tuned on.
 UNCOVERED_TOPICS: Final = (
     *_words("分数线 及格线 多少分 录取分数 工资 待遇 薪资 薪水 收入 补贴 奖学金 助学金 学费 贷款 宿舍 住宿"),
     *_words("签证 落户 通过率 难不难 难度 复习 辅导班 培训班 考试科目 考什么 考哪些 论文 查重"),
     *_words("发票 退费 退款 体检 请假 走后门 托人 找关系 内部名额 排名 哪家好 好不好 哪个好"),
     *_words("天气 就业 留院 社保 五险一金 违约金 乙肝 报名费 投诉 举报 异议 复核 申诉 成绩"),
     *_words("准考证 考场 考点 笔试 面试 几门 结业 什么时候考 几月份考 几月考 哪天考 考试时间"),
+    *_words("收费 免费 要钱 退钱 能退 盖章 公章 签字 跨专业 现场确认"),
     # Other regions (the programmes are Guangdong's, Tianjin's and national ones) and foreigners.
     *_words("北京 上海 香港 澳门 台湾 港澳台 外国 外籍 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽"),
     *_words("福建 江西 山东 河南 湖北 湖南 海南 四川 贵州 云南 陕西 甘肃 青海 内蒙古 广西 西藏 宁夏"),
     *_words("新疆 重庆"),
     *_words("salary wage income stipend dorm dormitory accommodation housing visa tuition loan"),
     *_words("scholarship hukou cutoff score ranking weather bribe syllabus invoice refund"),
-    *_words("foreign abroad overseas interview complaint appeal venue"),
+    *_words("foreign abroad overseas interview complaint appeal venue stamp"),
     "admission ticket",
     "pass rate",
 )
