@@ -820,6 +820,7 @@ def _faq_stats(args: argparse.Namespace) -> int:
         print(f"questions: {total}")
         for outcome, label in (
             (QuestionOutcome.ANSWERED, "answered"),
+            (QuestionOutcome.SUGGESTED, "answered by a suggestion picked"),
             (QuestionOutcome.HANDED_OFF, "handed off"),
             (QuestionOutcome.UNANSWERED, "unanswered"),
         ):

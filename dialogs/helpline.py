@@ -18,6 +18,7 @@ The group's own messages are in the bot's default language (staff are one team);
 applicant is in the applicant's language, whoever caused it.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -36,7 +37,7 @@ from dialogs.prompts import Step
 from dialogs.turn import Turn
 from domain import helpline as use_cases
 from domain.clock import BEIJING, Clock
-from domain.faq import Entry, KnowledgeBase, Match, looks_like_question
+from domain.faq import Entry, KnowledgeBase, looks_like_question
 from domain.helpline import StaffHours
 from domain.masking import mask_personal_data
 from domain.model import Channel, HelplineThread, ThreadMessageKind, ThreadState
@@ -46,6 +47,7 @@ from domain.registration import account_of
 from domain.staff import roles_of
 from domain.text import N_
 
+SUGGESTION_CHARS = 40  # a suggested entry's question on its button, cut to stay one line on a phone
 APPLICANT = "applicant"  # who closed a thread, when it was not staff
 RECENT_QUESTION = timedelta(hours=1)  # /human without text hands off the question asked this recently
 STAFF_SOURCE = N_("Help-line staff answer of {date}")
@@ -85,9 +87,9 @@ class Helpline:
             locale=_locale(),
         )
         if isinstance(result, use_cases.Answered):
-            await turn.say(*self.answer(result.match, result.question_id))
+            await turn.say(*self.answer(result.match.entry, result.question_id))
         elif result is not None:
-            await turn.say(*self.no_answer(result.question_id))
+            await turn.say(*self.no_answer(result))
         return True
 
     async def answer_aside(self, turn: Turn, text: str) -> bool:
@@ -107,34 +109,49 @@ class Helpline:
         )
         if not isinstance(result, use_cases.Answered):
             return False
-        await turn.say(*self.answer(result.match, result.question_id))
+        await turn.say(*self.answer(result.match.entry, result.question_id))
         return True
 
-    def answer(self, match: Match, question_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
-        entry = match.entry
+    def answer(self, entry: Entry, question_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
         text = f"{entry.answer}\n\n" + _("Source: {source}").format(source=entry.source)
-        return text, self._human_button(question_id)
+        return text, self._buttons(question_id)
 
-    def no_answer(self, question_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
-        if self.chat_id is None:
-            return _("I have no sure answer to that. /help lists the help line's phone numbers."), None
-        return (
-            _(
+    def no_answer(self, result: use_cases.Unanswered) -> tuple[str, InlineKeyboardMarkup | None]:
+        """No sure answer: the entries that come closest, if any, offered as buttons (the applicant
+        judges whether one is their question), then the way to a person."""
+        if result.suggestions and self.chat_id is None:
+            text = _(
+                "I have no sure answer to that. Is your question one of these? "
+                "If not, /help lists the help line's phone numbers."
+            )
+        elif result.suggestions:
+            text = _(
+                "I have no sure answer to that. Is your question one of these? "
+                "If not, a person of the help line can answer it."
+            )
+        elif self.chat_id is None:
+            text = _("I have no sure answer to that. /help lists the help line's phone numbers.")
+        else:
+            text = _(
                 "I have no sure answer to that, and I would rather not guess. "
                 "A person of the help line can answer it."
-            ),
-            self._human_button(question_id),
-        )
+            )
+        return text, self._buttons(result.question_id, [m.entry for m in result.suggestions])
 
-    def _human_button(self, question_id: int) -> InlineKeyboardMarkup | None:
-        if self.chat_id is None:
-            return None
+    def _buttons(self, question_id: int, suggestions: Sequence[Entry] = ()) -> InlineKeyboardMarkup | None:
         builder = InlineKeyboardBuilder()
-        builder.button(
-            text=_("Not solved? Talk to a person"),
-            callback_data=HelplineCb(action="human", question=question_id),
-        )
-        return builder.as_markup()
+        for entry in suggestions:
+            builder.button(
+                text=_button_text(entry.question),
+                callback_data=HelplineCb(action="entry", question=question_id, entry=entry.id),
+            )
+        if self.chat_id is not None:
+            builder.button(
+                text=_("Not solved? Talk to a person"),
+                callback_data=HelplineCb(action="human", question=question_id),
+            )
+        builder.adjust(1)
+        return builder.as_markup() if builder.buttons else None
 
     async def hand_off(self, turn: Turn, question_id: int | None, text: str | None) -> None:
         if self.chat_id is None:
@@ -202,10 +219,17 @@ class Helpline:
 
 
 class HelplineCb(CallbackData, prefix="h"):
-    """human: hand the logged question ``question`` (the asker's own only) to a person."""
+    """human: hand the logged question ``question`` (the asker's own only) to a person; entry: show
+    the FAQ entry ``entry``, offered for that question."""
 
     action: str
     question: int = 0
+    entry: str = ""
+
+
+def _button_text(question: str) -> str:
+    # Not textwrap.shorten: it cuts at spaces, and a Chinese question has none.
+    return question if len(question) <= SUGGESTION_CHARS else question[: SUGGESTION_CHARS - 1] + "…"
 
 
 def _locale() -> str:
@@ -301,6 +325,18 @@ def get_router() -> Router:
     ) -> None:
         await query.answer()
         await helpline.hand_off(turn, callback_data.question, None)
+
+    @router.callback_query(HelplineCb.filter(F.action == "entry"))
+    async def on_suggestion(
+        query: CallbackQuery, callback_data: HelplineCb, turn: Turn, helpline: Helpline
+    ) -> None:
+        await query.answer()
+        entry = helpline.kb.get(callback_data.entry, _locale())
+        if entry is None:  # removed since it was offered, or forged
+            await turn.say(_("That answer is no longer available. Please ask your question again."))
+            return
+        await use_cases.pick_suggestion(turn.uow, turn.user_id, callback_data.question, entry.id)
+        await turn.say(*helpline.answer(entry, callback_data.question))
 
     @router.message(Command("human"), private)
     async def on_human(message: Message, command: CommandObject, turn: Turn, helpline: Helpline) -> None:

@@ -54,6 +54,7 @@ __all__ = [
     "may_answer",
     "open_thread_of",
     "parse_hours",
+    "pick_suggestion",
     "question_stats",
     "record_message",
     "staff_answer_at",
@@ -170,6 +171,7 @@ class Answered:
 @dataclass(frozen=True)
 class Unanswered:
     question_id: int
+    suggestions: tuple[Match, ...] = ()  # entries to offer instead ("did you mean"), best first
 
 
 def _stored(text: str) -> str:
@@ -209,7 +211,21 @@ async def ask(
         await uow.asked_questions.add(question)
         await uow.commit()
     assert question.id is not None
-    return Answered(match, question.id) if match else Unanswered(question.id)
+    if match is not None:
+        return Answered(match, question.id)
+    return Unanswered(question.id, tuple(kb.suggest(text, programme=programme, locale=locale)))
+
+
+async def pick_suggestion(uow: UnitOfWork, user_id: int, question_id: int, entry_id: str) -> None:
+    """The applicant picked an entry offered for their question: it is logged as answered by
+    suggestion. A question of someone else's (a forged button) is left alone."""
+    async with uow:
+        asked = await uow.asked_questions.get_for_user(question_id, user_id)
+        if asked is None or asked.outcome != QuestionOutcome.UNANSWERED:
+            return
+        asked.outcome = QuestionOutcome.SUGGESTED
+        asked.entry_id = entry_id
+        await uow.commit()
 
 
 @dataclass(frozen=True)

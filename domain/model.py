@@ -630,6 +630,7 @@ class QuestionOutcome(StrEnum):
     ANSWERED = "answered"  # the knowledge base answered it (entry_id and score set)
     UNANSWERED = "unanswered"  # nothing close enough: the bot said so and offered a person
     HANDED_OFF = "handed_off"  # the applicant asked for a person (after an answer or without one)
+    SUGGESTED = "suggested"  # not sure enough; the applicant picked one of the entries offered (entry_id)
 
 
 @dataclass(eq=False)

@@ -203,10 +203,24 @@ VARIANTS: dict[str, Analyser] = {
 
 
 def bench_set(kb: KnowledgeBase, path: Path) -> None:
-    """One evaluation set's figures on a line of its own, marked development or held out."""
+    """One evaluation set's figures on a line of its own, marked development or held out, and how
+    many of the answerable questions handed off were offered their entry as a suggestion."""
     role = "development" if path.name in DEVELOPMENT else "held out (never tuned on)"
     questions = read_questions(path)
-    print(f"  {path.name} ({role}, {len(questions)} questions): {evaluate(kb, questions).line()}")
+    result = evaluate(kb, questions)
+    offered = sum(
+        question.expect
+        in {
+            m.entry.id
+            for m in kb.suggest(question.text, programme=question.programme, locale=question.locale)
+        }
+        for question, match in result.misses
+        if question.expect is not None and match is None
+    )
+    print(
+        f"  {path.name} ({role}, {len(questions)} questions): {result.line()}; "
+        f"handed off but offered as a suggestion: {offered}/{result.handed_off}"
+    )
 
 
 def bench_faq() -> None:

@@ -8,6 +8,8 @@ from domain.faq import (
     CONFIDENCE,
     COVERAGE_WEIGHT,
     MAX_QUESTION_CHARS,
+    SUGGESTION_FLOOR,
+    SUGGESTIONS,
     Entry,
     KnowledgeBase,
     Match,
@@ -261,6 +263,30 @@ def test_confidence_adds_the_weighted_coverage_to_the_score(kb):
     score = CONFIDENCE - COVERAGE_WEIGHT / 2
     assert confident([Match(entry, score, coverage=0.9)]) is not None
     assert confident([Match(entry, score, coverage=0.1)]) is None
+
+
+def test_a_question_too_vague_to_answer_is_offered_the_entry_that_comes_closest(kb):
+    question = "那个邮件一直等不到"
+    assert kb.ask(question, programme="degree-equiv", locale="zh_Hans") is None
+
+    [suggested] = kb.suggest(question, programme="degree-equiv", locale="zh_Hans")
+
+    assert suggested.entry.id == "deg-activation"
+    assert SUGGESTION_FLOOR <= suggested.confidence < CONFIDENCE
+
+
+def test_suggestions_are_the_best_entries_above_the_floor_and_at_most_three(kb):
+    for question in ("照片", "上传照片的格式", "邮件", "报名"):
+        found = kb.search(question, programme=None, locale="zh_Hans", limit=SUGGESTIONS)
+        suggested = kb.suggest(question, programme=None, locale="zh_Hans")
+        assert suggested == [m for m in found if m.confidence >= SUGGESTION_FLOOR]
+        assert len(suggested) <= SUGGESTIONS
+
+
+def test_a_topic_no_entry_covers_gets_no_suggestions_however_close(kb):
+    question = "广东住培报名时间和工资待遇"
+    assert kb.search(question, programme="gd-residency", locale="zh_Hans")[0].confidence >= SUGGESTION_FLOOR
+    assert kb.suggest(question, programme="gd-residency", locale="zh_Hans") == []
 
 
 def test_a_staff_written_entry_becomes_findable_without_changing_the_original(kb):

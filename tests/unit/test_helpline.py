@@ -187,9 +187,35 @@ async def test_the_statistics_count_outcomes_and_list_the_most_asked_unanswered(
 
     stats = await helpline.question_stats(uow)
 
-    assert stats.counts == {"answered": 1, "unanswered": 2, "handed_off": 1}
+    assert stats.counts == {"answered": 1, "unanswered": 2, "handed_off": 1, "suggested": 0}
     assert stats.unanswered == [("怎么退费", 2), ("能开发票吗", 1)]
     assert (await helpline.question_stats(uow, limit=1)).unanswered == [("怎么退费", 2)]
+
+
+async def test_an_unsure_question_comes_with_suggestions_and_picking_one_logs_it(uow, clock):
+    unsure = await helpline.ask(uow, clock, KB, 7, "第一批是哪天", programme=GD, locale="zh_Hans")
+    assert isinstance(unsure, Unanswered)
+    assert [m.entry.id for m in unsure.suggestions] == ["gd-batch"]
+
+    await helpline.pick_suggestion(uow, 8, unsure.question_id, "gd-batch")  # someone else's button
+    assert uow.stored_questions()[0].outcome == QuestionOutcome.UNANSWERED
+
+    await helpline.pick_suggestion(uow, 7, unsure.question_id, "gd-batch")
+    [logged] = uow.stored_questions()
+    assert (logged.outcome, logged.entry_id) == (QuestionOutcome.SUGGESTED, "gd-batch")
+    assert (await helpline.question_stats(uow)).unanswered == []
+
+
+async def test_a_suggestion_picked_after_a_hand_off_leaves_it_handed_off(uow, clock):
+    unsure = await helpline.ask(uow, clock, KB, 7, "第一批是哪天", programme=GD, locale="zh_Hans")
+    assert isinstance(unsure, Unanswered)
+    await helpline.hand_off(
+        uow, clock, 7, 7, question_id=unsure.question_id, text=None, programme=GD, locale="zh_Hans"
+    )
+
+    await helpline.pick_suggestion(uow, 7, unsure.question_id, "gd-batch")
+
+    assert uow.stored_questions()[0].outcome == QuestionOutcome.HANDED_OFF
 
 
 # --- Threads ----------------------------------------------------------------------------------------
