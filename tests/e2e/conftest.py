@@ -1,8 +1,10 @@
-"""Fixtures of the emulator's own tests: a real aiogram Bot and Dispatcher polling it over HTTP."""
+"""Fixtures of the end-to-end tests: a real aiogram Bot and Dispatcher polling the emulator over HTTP,
+and the whole sandbox."""
 
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Protocol
 
 import pytest
@@ -10,8 +12,10 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.sandbox.emulator import Emulator
+from bot.sandbox.emulator import Emulator, Limits
+from bot.sandbox.harness import Sandbox
 from bot.sandbox.http_api import EmulatorServer
+from bot.sandbox.sandbox_cli import TRANSCRIPT_CHAT_BURST, TRANSCRIPT_CHAT_RATE
 
 EMULATOR_TOKEN = "4242:emulator-test-token"
 
@@ -74,3 +78,12 @@ async def emulator_polling(emulator_bot: Bot) -> AsyncIterator[StartPolling]:
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(task, timeout=5)
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    """The sandbox at the transcripts' loosened per-chat pace: tests that use it check what is said
+    and kept, not flood control (those that do define their own)."""
+    limits = Limits(chat_messages_per_second=TRANSCRIPT_CHAT_RATE, chat_burst=TRANSCRIPT_CHAT_BURST)
+    async with Sandbox(tmp_path, limits=limits) as running:
+        yield running

@@ -1,18 +1,13 @@
 """提交学位申请 against the sandbox: what the transcript does not show (the discipline list after the
 门类 changes, 删除 with its confirmation, forged presses aimed at another account's application)."""
 
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.db.engine import create_session_factory
 from bot.db.uow import SqlUnitOfWork
 from bot.sandbox import transcript
-from bot.sandbox.emulator import Limits
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.people import Person
-from bot.sandbox.sandbox_cli import TRANSCRIPT_CHAT_BURST, TRANSCRIPT_CHAT_RATE
 from dialogs.degree_applications import ApplicationCb
 from domain.model import DegreeApplicationState
 
@@ -58,14 +53,6 @@ PEOPLE = {
         "id_number": "11010119800101103X",
     },
 }
-
-
-@pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    # The loosened per-chat pace of the transcripts: these tests check what is said, not flood control.
-    limits = Limits(chat_messages_per_second=TRANSCRIPT_CHAT_RATE, chat_burst=TRANSCRIPT_CHAT_BURST)
-    async with Sandbox(tmp_path, limits=limits) as running:
-        yield running
 
 
 async def shown(person: Person) -> str:

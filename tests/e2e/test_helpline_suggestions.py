@@ -1,30 +1,16 @@
 """The help line's suggestions against the sandbox: what the transcript does not show (forged presses
 aimed at another applicant's question, an entry that does not exist, data that does not parse)."""
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bot.db.engine import create_session_factory
 from bot.db.uow import SqlUnitOfWork
-from bot.sandbox.emulator import Limits
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.people import Person
-from bot.sandbox.sandbox_cli import TRANSCRIPT_CHAT_BURST, TRANSCRIPT_CHAT_RATE
 from dialogs.helpline import HelplineCb
 from domain.model import QuestionOutcome
 
 # Too colloquial for a sure answer; 怎么退出账号？ (bot-logout) is among the entries offered.
 UNSURE = "用我手机帮闺女登过她的账号，现在想把登录退掉"
 LOGOUT = "怎么退出账号？"
-
-
-@pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    limits = Limits(chat_messages_per_second=TRANSCRIPT_CHAT_RATE, chat_burst=TRANSCRIPT_CHAT_BURST)
-    async with Sandbox(tmp_path, limits=limits) as running:
-        yield running
 
 
 async def shown(person: Person) -> str:

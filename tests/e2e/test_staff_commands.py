@@ -5,18 +5,14 @@ does not exist; an operator's audit of an account shows what registration and re
 """
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.db.engine import create_session_factory
 from bot.db.uow import SqlUnitOfWork
-from bot.sandbox.emulator import Limits
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.people import Person
-from bot.sandbox.sandbox_cli import TRANSCRIPT_CHAT_BURST, TRANSCRIPT_CHAT_RATE
 from domain.model import Channel
 from domain.staff import Grant, add_staff, parse_grant, remove_staff
 
@@ -24,14 +20,6 @@ GD = "gd-residency"
 TJ = "tj-upgrade"
 ID_NUMBER = "110101199003071233"
 MOBILE = "13812345678"
-
-
-@pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    # The loosened per-chat pace of the transcripts: these tests check what is said, not flood control.
-    limits = Limits(chat_messages_per_second=TRANSCRIPT_CHAT_RATE, chat_burst=TRANSCRIPT_CHAT_BURST)
-    async with Sandbox(tmp_path, limits=limits) as running:
-        yield running
 
 
 async def say(person: Person, text: str) -> str:

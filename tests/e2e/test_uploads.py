@@ -3,19 +3,14 @@ buttons aimed at another applicant's pictures and at the review queue, the files
 
 import os
 import time
-from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
-
-import pytest
 
 from bot.db.engine import create_session_factory
 from bot.db.uow import SqlUnitOfWork
 from bot.files import DiskFileStore
-from bot.sandbox.emulator import Limits
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.people import Person
-from bot.sandbox.sandbox_cli import TRANSCRIPT_CHAT_BURST, TRANSCRIPT_CHAT_RATE
 from domain import profiles, tj_steps, tj_verification
 from domain.clock import BEIJING
 from domain.model import SubmissionState
@@ -40,14 +35,6 @@ BASIC: dict[str, object] = {
     "postcode": "300201",
 }
 INSIDE_REGISTRATION = datetime(2022, 11, 21, 10, 0, tzinfo=BEIJING)  # 信息确认 needs the window open
-
-
-@pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    # The loosened per-chat pace of the transcripts: these tests check what is kept, not flood control.
-    limits = Limits(chat_messages_per_second=TRANSCRIPT_CHAT_RATE, chat_burst=TRANSCRIPT_CHAT_BURST)
-    async with Sandbox(tmp_path, limits=limits) as running:
-        yield running
 
 
 async def shown(person: Person) -> str:
