@@ -3,8 +3,8 @@
 In a private chat, free text that no form or step takes is a question (dialogs/fallback.py asks
 ``Helpline.on_free_text``); a text that fails a form field's check but reads as a question is
 answered there too (dialogs/forms.py asks ``Helpline.answer_aside``). The answer comes with a
-"Not solved? Talk to a person" button; nothing close enough in the FAQ gets a plain "I do not know"
-and the same button, never a guess.
+"Not solved? Talk to a person" button; nothing close enough in the FAQ gets a plain "I do not know",
+never a guess, with the entries that come closest offered as buttons and the same way to a person.
 
 The hand-off posts the question, the applicant's programme and progress (masked) and a thread number
 into the staff group (HELPLINE_CHAT_ID). A help-line staff member's reply to any of the bot's
